@@ -1,0 +1,86 @@
+"""Codebook frames as semantic axes (SemAxis / FrameAxis style).
+
+Each bipolar frame becomes the direction from pole B's exemplar centroid to pole A's.
+A sentence's *position* on the frame is the cosine between its embedding and that
+direction: positive leans toward pole A, negative toward pole B. Its *relevance* is the
+larger of its cosines with the two pole centroids: how much the sentence engages the
+frame at all, whichever side it takes. A unipolar frame has no direction to project on,
+so its position is the cosine with its single pole's centroid.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from analysis import schema as S
+from analysis.study import Codebook
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(norm == 0, 1.0, norm)
+
+
+class PoleAxisScorer(TransformerMixin, BaseEstimator):
+    """Fit pole centroids from exemplar embeddings; transform embeddings to positions.
+
+    ``fit(X, y)`` takes the exemplar embeddings ``X`` and their pole ids ``y``.
+    """
+
+    def __init__(self, codebook: Codebook):
+        self.codebook = codebook
+
+    def fit(self, X: np.ndarray, y: list[str]) -> PoleAxisScorer:
+        X = _unit(np.asarray(X, dtype=np.float64))
+        y = np.asarray(y)
+        self.frames_ = [f.id for f in self.codebook.frames]
+        self.centroids_ = {}
+        for frame in self.codebook.frames:
+            for pole in frame.poles:
+                mask = y == pole.id
+                if not mask.any():
+                    raise ValueError(f"no exemplar embeddings given for pole {pole.id!r}")
+                self.centroids_[pole.id] = _unit(X[mask].mean(axis=0))
+        axes = []
+        for frame in self.codebook.frames:
+            a = self.centroids_[frame.poles[0].id]
+            axes.append(a - self.centroids_[frame.poles[1].id] if frame.bipolar else a)
+        self.axes_ = _unit(np.vstack(axes))
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """Positions, shape (n_sentences, n_frames), each in [-1, 1]."""
+        return np.clip(_unit(np.asarray(X, dtype=np.float64)) @ self.axes_.T, -1.0, 1.0)
+
+    def relevance(self, X: np.ndarray) -> np.ndarray:
+        """Max cosine with either pole centroid, shape (n_sentences, n_frames)."""
+        X = _unit(np.asarray(X, dtype=np.float64))
+        out = np.empty((X.shape[0], len(self.frames_)))
+        for j, frame in enumerate(self.codebook.frames):
+            sims = np.column_stack([X @ self.centroids_[p.id] for p in frame.poles])
+            out[:, j] = sims.max(axis=1)
+        return np.clip(out, -1.0, 1.0)
+
+
+def score_sentences(
+    sentences: pd.DataFrame, embeddings: np.ndarray, scorer: PoleAxisScorer
+) -> pd.DataFrame:
+    """Long table: one row per sentence and frame with its position and relevance."""
+    positions = scorer.transform(embeddings)
+    relevance = scorer.relevance(embeddings)
+    n, k = positions.shape
+    keys = sentences[[S.DOC_ID, S.SENT_ID, S.OUTLET]]
+    out = pd.DataFrame(
+        {
+            S.DOC_ID: np.repeat(keys[S.DOC_ID].to_numpy(), k),
+            S.SENT_ID: np.repeat(keys[S.SENT_ID].to_numpy(), k),
+            S.OUTLET: np.repeat(keys[S.OUTLET].to_numpy(), k),
+            S.FRAME: np.tile(np.asarray(scorer.frames_, dtype=object), n),
+            S.POSITION: positions.reshape(-1),
+            S.RELEVANCE: relevance.reshape(-1),
+        }
+    )
+    return S.FRAME_SCORES.validate(out)

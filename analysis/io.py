@@ -1,0 +1,95 @@
+"""Atomic writes and Parquet tables that carry their provenance.
+
+Every output is written to a temporary file beside its target and moved into place
+with ``os.replace``, so an interrupted run never leaves a half-written table that a
+later run would trust.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+META_KEY = b"framing"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+@contextmanager
+def atomic_path(target: Path, suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path; on success it replaces ``target`` atomically."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=suffix or target.suffix or ".tmp", dir=target.parent
+    )
+    os.close(fd)
+    tmp_path = Path(tmp)
+    os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs should be readable
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text(target: Path, text: str) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_table(df: pd.DataFrame | pa.Table, target: Path, meta: dict[str, Any]) -> None:
+    """Write ``df`` as Parquet with ``meta`` (JSON) in the file's key-value metadata."""
+    table = df if isinstance(df, pa.Table) else pa.Table.from_pandas(df, preserve_index=False)
+    existing = table.schema.metadata or {}
+    table = table.replace_schema_metadata(
+        {**existing, META_KEY: json.dumps(meta, sort_keys=True, default=str).encode("utf-8")}
+    )
+    with atomic_path(target) as tmp:
+        pq.write_table(table, tmp)
+
+
+def read_table(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    return pq.read_table(path, columns=columns).to_pandas()
+
+
+def read_meta(path: Path) -> dict[str, Any] | None:
+    """The provenance stored with a table, or None when absent or unreadable."""
+    try:
+        raw = (pq.read_schema(path).metadata or {}).get(META_KEY)
+    except (OSError, pa.ArrowInvalid):
+        return None
+    return json.loads(raw) if raw else None
+
+
+def matrix_to_arrow(matrix: np.ndarray) -> pa.FixedSizeListArray:
+    """A (n, d) float32 matrix as one fixed-size-list column, without a Python loop."""
+    matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+    return pa.FixedSizeListArray.from_arrays(pa.array(matrix.reshape(-1)), matrix.shape[1])
+
+
+def arrow_to_matrix(column: pa.ChunkedArray | pa.FixedSizeListArray) -> np.ndarray:
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    width = column.type.list_size
+    return np.asarray(column.values.to_numpy(zero_copy_only=False), dtype=np.float32).reshape(
+        -1, width
+    )
+
+
+def read_matrix(path: Path, column: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The table's other columns as a DataFrame, and ``column`` as an (n, d) matrix."""
+    table = pq.read_table(path)
+    matrix = arrow_to_matrix(table.column(column))
+    return table.drop_columns([column]).to_pandas(), matrix
