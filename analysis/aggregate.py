@@ -1,8 +1,12 @@
 """From sentence scores to article and outlet scores.
 
-An article's score on a frame is the mean position of its sentences; an outlet's score
-is the mean over its articles, each article counting once however long it is. The
-outlet's interval resamples articles.
+An article's score on a frame is the mean over its sentences of the sentence's position
+where the frame is present, and zero where it is absent: the balance of the article's
+framing between the two poles, with sentences that do not engage the frame counting as
+neutral. (A plain mean of positions would let the topical drift of unframed sentences,
+e.g. casualty figures read as faintly "cannon fodder", decide an outlet's score.) An
+outlet's score is the mean over its articles, each article counting once however long
+it is, and its interval resamples articles.
 """
 
 from __future__ import annotations
@@ -14,22 +18,32 @@ from analysis.stats.bootstrap import mean_ci, unit_rng
 
 
 def article_frames(frame_scores: pd.DataFrame) -> pd.DataFrame:
-    grouped = frame_scores.groupby([S.DOC_ID, S.OUTLET, S.FRAME], sort=True, observed=True)
-    out = grouped[S.POSITION].agg(["mean", "size"]).reset_index()
-    out = out.rename(columns={"mean": S.POSITION, "size": S.N_SENTENCES})
+    framed = frame_scores[S.POSITION].where(frame_scores[S.PRESENT], 0.0)
+    scores = frame_scores.assign(_framed=framed, _present=frame_scores[S.PRESENT].astype(float))
+    grouped = scores.groupby([S.DOC_ID, S.OUTLET, S.FRAME], sort=True, observed=True)
+    out = grouped.agg(
+        **{
+            S.POSITION: ("_framed", "mean"),
+            S.SHARE_PRESENT: ("_present", "mean"),
+            S.N_SENTENCES: ("_framed", "size"),
+        }
+    ).reset_index()
+    out.insert(3, S.VIEW, "all")
     return S.ARTICLE_FRAMES.validate(out)
 
 
 def outlet_frames(article_scores: pd.DataFrame, n_boot: int, ci: float, seed: int) -> pd.DataFrame:
     rows = []
-    for (outlet, frame), group in article_scores.groupby([S.OUTLET, S.FRAME], sort=True):
+    keys = [S.OUTLET, S.FRAME, S.VIEW]
+    for (outlet, frame, view), group in article_scores.groupby(keys, sort=True):
         mean, low, high = mean_ci(
-            group[S.POSITION].to_numpy(), n_boot, ci, unit_rng(seed, outlet, frame)
+            group[S.POSITION].to_numpy(), n_boot, ci, unit_rng(seed, outlet, frame, view)
         )
         rows.append(
             {
                 S.OUTLET: outlet,
                 S.FRAME: frame,
+                S.VIEW: view,
                 S.MEAN: mean,
                 S.CI_LOW: low,
                 S.CI_HIGH: high,

@@ -70,7 +70,7 @@ def run(
     ] = None,
 ) -> None:
     """Run a study's pipeline, skipping every stage whose inputs are unchanged."""
-    from analysis import stages as _  # noqa: F401  (registers the stages)
+    import analysis.stages  # noqa: F401  (registers the stages)
     from analysis.pipeline import run as run_pipeline
     from analysis.study import Study
 
@@ -95,7 +95,7 @@ def run(
 @app.command()
 def stages() -> None:
     """List the pipeline's stages in run order."""
-    from analysis import stages as _  # noqa: F401
+    import analysis.stages  # noqa: F401
     from analysis.pipeline import order
 
     for s in order():

@@ -47,9 +47,21 @@ POLE = "pole"
 POSITION = "position"
 RELEVANCE = "relevance"
 PRESENT = "present"
+THRESHOLD = "threshold"
+THRESHOLD_SOURCE = "threshold_source"
+F1 = "f1"
+N_CODED = "n_coded"
+
+# Sentence voices (analysis.text.voice) and the aggregation views built from them:
+# "all" sentences, the outlet's "own" voice (authorial text), and what it "reported"
+# (direct/indirect quotation and scare quotes).
+VOICES = ("authorial", "quoted", "scare_quoted")
+VIEW = "view"
+VIEWS = ("all", "own", "reported")
 
 # --- aggregates ---------------------------------------------------------------------
 N_SENTENCES = "n_sentences"
+SHARE_PRESENT = "share_present"
 N_ARTICLES = "n_articles"
 MEAN = "mean"
 CI_LOW = "ci_low"
@@ -112,6 +124,7 @@ FRAME_SCORES = pa.DataFrameSchema(
         FRAME: pa.Column(str),
         POSITION: pa.Column("float64", pa.Check.in_range(-1.0, 1.0)),
         RELEVANCE: pa.Column("float64", pa.Check.in_range(-1.0, 1.0)),
+        PRESENT: pa.Column(bool),
     },
     unique=[DOC_ID, SENT_ID, FRAME],
     strict=False,
@@ -119,15 +132,30 @@ FRAME_SCORES = pa.DataFrameSchema(
     name="frame_scores",
 )
 
+FRAME_THRESHOLDS = pa.DataFrameSchema(
+    {
+        FRAME: pa.Column(str, unique=True),
+        THRESHOLD: pa.Column("float64"),
+        THRESHOLD_SOURCE: pa.Column(str, pa.Check.isin(["gold", "config", "default"])),
+        F1: pa.Column("float64", nullable=True),
+        N_CODED: pa.Column("int64"),
+    },
+    strict=True,
+    coerce=True,
+    name="frame_thresholds",
+)
+
 ARTICLE_FRAMES = pa.DataFrameSchema(
     {
         DOC_ID: pa.Column(str),
         OUTLET: pa.Column(str),
         FRAME: pa.Column(str),
+        VIEW: pa.Column(str, pa.Check.isin(VIEWS)),
         POSITION: pa.Column("float64"),
+        SHARE_PRESENT: pa.Column("float64", pa.Check.in_range(0.0, 1.0)),
         N_SENTENCES: pa.Column("int64", pa.Check.gt(0)),
     },
-    unique=[DOC_ID, FRAME],
+    unique=[DOC_ID, FRAME, VIEW],
     strict=False,
     coerce=True,
     name="article_frames",
@@ -137,12 +165,14 @@ OUTLET_FRAMES = pa.DataFrameSchema(
     {
         OUTLET: pa.Column(str),
         FRAME: pa.Column(str),
+        VIEW: pa.Column(str, pa.Check.isin(VIEWS)),
         MEAN: pa.Column("float64"),
-        CI_LOW: pa.Column("float64"),
-        CI_HIGH: pa.Column("float64"),
+        # NaN when there is nothing to resample (fewer than two articles, or all equal)
+        CI_LOW: pa.Column("float64", nullable=True),
+        CI_HIGH: pa.Column("float64", nullable=True),
         N_ARTICLES: pa.Column("int64", pa.Check.gt(0)),
     },
-    unique=[OUTLET, FRAME],
+    unique=[OUTLET, FRAME, VIEW],
     strict=False,
     coerce=True,
     name="outlet_frames",

@@ -129,6 +129,36 @@ class AggregateConfig(_Strict):
     ci: float = Field(default=0.95, gt=0, lt=1)
 
 
+class ScoringConfig(_Strict):
+    """How sentence scores become frame presence."""
+
+    # Relevance at or above which a sentence counts as engaging a frame. None: choose it
+    # per frame on the study's gold codes (F1-optimal), or use default_threshold when the
+    # study has no gold codes. A number fixes it for every frame.
+    presence_threshold: float | None = Field(default=None, ge=-1, le=1)
+    # For all-MiniLM-L6-v2; measured on the demo gold (see README). Recalibrate with gold
+    # codes of your own corpus when you can.
+    default_threshold: float = Field(default=0.35, ge=-1, le=1)
+
+
+class TopicsConfig(_Strict):
+    """Topic stage settings (issue 4 owns this section)."""
+
+    enabled: bool = True
+
+
+class EventsConfig(_Strict):
+    """Event alignment settings (issue 6 owns this section)."""
+
+    enabled: bool = True
+
+
+class CompareConfig(_Strict):
+    """Cross-outlet comparison settings (issue 6 owns this section)."""
+
+    enabled: bool = True
+
+
 class StudyConfig(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     description: str = ""
@@ -138,7 +168,11 @@ class StudyConfig(_Strict):
     gold: str | None = None
     seed: int = 0
     embedding: EmbeddingConfig = EmbeddingConfig()
+    scoring: ScoringConfig = ScoringConfig()
     aggregate: AggregateConfig = AggregateConfig()
+    topics: TopicsConfig = TopicsConfig()
+    events: EventsConfig = EventsConfig()
+    compare: CompareConfig = CompareConfig()
     codebook: Codebook
 
 

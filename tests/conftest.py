@@ -113,34 +113,38 @@ def make_study(tmp_path) -> Callable[..., Path]:
 
 
 def tiny_articles() -> list[dict]:
+    """Two outlets, four articles each; each article draws a different mix of sentences."""
     heroic = [
         "Our brave sons gave their lives with honour for the homeland.",
         "The nation will remember the glorious heroes for ever.",
         "Their courage on the battlefield brought eternal glory.",
+        "The fallen were decorated as heroes of the republic.",
     ]
     fodder = [
         "The young men were sent to die in waves across open fields.",
         "They were expendable bodies thrown into a meat grinder.",
         "Commanders squandered hundreds of lives in a single assault.",
+        "The conscripts were used as cannon fodder by their generals.",
+    ]
+    neutral = [
+        "Officials spoke to reporters on Monday.",
+        "The meeting took place in the capital.",
+        "A statement was published in the evening.",
+        "Talks are expected to continue next week.",
     ]
     out = []
     for i in range(4):
-        out.append(
-            {
-                "doc_id": f"h{i}",
-                "outlet": "Heroic Herald",
-                "published": f"2025-03-0{i + 1}T10:00:00Z",
-                "text": " ".join(heroic[i % 3 :] + heroic[: i % 3])
-                + f" Officials spoke on day {i}.",
-            }
-        )
-        out.append(
-            {
-                "doc_id": f"f{i}",
-                "outlet": "Fodder Times",
-                "published": f"2025-03-0{i + 1}T12:00:00Z",
-                "text": " ".join(fodder[i % 3 :] + fodder[: i % 3])
-                + f" Officials spoke on day {i}.",
-            }
-        )
+        for prefix, outlet, framed, hour in (
+            ("h", "Heroic Herald", heroic, 10),
+            ("f", "Fodder Times", fodder, 12),
+        ):
+            text = " ".join(framed[: i + 1] + neutral[i:])
+            out.append(
+                {
+                    "doc_id": f"{prefix}{i}",
+                    "outlet": outlet,
+                    "text": text,
+                    "published": f"2025-03-0{i + 1}T{hour}:00:00Z",
+                }
+            )
     return out

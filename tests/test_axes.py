@@ -51,6 +51,9 @@ def test_missing_pole_embeddings_raise():
 def test_score_sentences_long_table():
     scorer = fitted()
     sentences = pd.DataFrame({S.DOC_ID: ["d", "d"], S.SENT_ID: [0, 1], S.OUTLET: ["o", "o"]})
-    out = score_sentences(sentences, np.array([[1.0, 0, 0], [0, 1.0, 0]]), scorer)
+    X = np.array([[1.0, 0, 0], [0, 0.6, 0.8]])
+    out = score_sentences(sentences, X, scorer, {"f": 0.9, "u": 0.5})
     assert list(out[S.FRAME]) == ["f", "u", "f", "u"]
     assert out[S.POSITION].iloc[0] == pytest.approx(1 / np.sqrt(2))
+    # relevance on f: 1.0 then 0.6 (< 0.9); on u: 0.0 then 0.8 (>= 0.5)
+    assert list(out[S.PRESENT]) == [True, False, False, True]

@@ -66,11 +66,18 @@ class PoleAxisScorer(TransformerMixin, BaseEstimator):
 
 
 def score_sentences(
-    sentences: pd.DataFrame, embeddings: np.ndarray, scorer: PoleAxisScorer
+    sentences: pd.DataFrame,
+    embeddings: np.ndarray,
+    scorer: PoleAxisScorer,
+    thresholds: dict[str, float],
 ) -> pd.DataFrame:
-    """Long table: one row per sentence and frame with its position and relevance."""
+    """Long table: one row per sentence and frame with position, relevance and presence.
+
+    A sentence is ``present`` on a frame when its relevance reaches that frame's threshold.
+    """
     positions = scorer.transform(embeddings)
     relevance = scorer.relevance(embeddings)
+    cut = np.array([thresholds[f] for f in scorer.frames_])
     n, k = positions.shape
     keys = sentences[[S.DOC_ID, S.SENT_ID, S.OUTLET]]
     out = pd.DataFrame(
@@ -81,6 +88,7 @@ def score_sentences(
             S.FRAME: np.tile(np.asarray(scorer.frames_, dtype=object), n),
             S.POSITION: positions.reshape(-1),
             S.RELEVANCE: relevance.reshape(-1),
+            S.PRESENT: (relevance >= cut).reshape(-1),
         }
     )
     return S.FRAME_SCORES.validate(out)

@@ -1,0 +1,72 @@
+"""Gold (human) sentence codes, aligned to the pipeline's sentences.
+
+A gold file codes spans of article text: ``doc_id, char_start, char_end`` plus any of
+``pole, own_pole, voice, speaker``. Spans are matched to pipeline sentences by character
+overlap, so a gold file stays valid when the sentence splitter changes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import schema as S
+from analysis.errors import CorpusError
+
+GOLD_CODES = (S.POLE, "own_pole", S.VOICE, S.SPEAKER)
+GOLD_PREFIX = "gold_"
+_REQUIRED = (S.DOC_ID, S.CHAR_START, S.CHAR_END)
+
+
+def load_gold(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise CorpusError("gold file not found", path=str(path), hint="fix `gold:` in study.yaml")
+    gold = pd.read_csv(path, dtype={S.DOC_ID: str}, keep_default_na=False, na_values=[""])
+    missing = [c for c in _REQUIRED if c not in gold.columns]
+    if missing:
+        raise CorpusError(
+            f"missing column(s) {missing}",
+            path=str(path),
+            field=missing[0],
+            hint=f"a gold file needs {list(_REQUIRED)} and any of {list(GOLD_CODES)}",
+        )
+    for col in (S.CHAR_START, S.CHAR_END):
+        bad = pd.to_numeric(gold[col], errors="coerce").isna()
+        if bad.any():
+            line = int(bad.idxmax()) + 2
+            raise CorpusError("not an integer", path=str(path), line=line, field=col)
+        gold[col] = gold[col].astype("int64")
+    return gold
+
+
+def align_gold(
+    sentences: pd.DataFrame, gold: pd.DataFrame, min_overlap: float = 0.5
+) -> pd.DataFrame:
+    """One row per sentence with ``gold_<code>`` columns from the best-overlapping span.
+
+    A sentence takes a gold span's codes when they share at least ``min_overlap`` of the
+    shorter of the two; otherwise its gold columns are missing (not coded, not "none").
+    """
+    codes = [c for c in GOLD_CODES if c in gold.columns]
+    keys = sentences[[S.DOC_ID, S.SENT_ID, S.CHAR_START, S.CHAR_END]]
+    spans = gold[[S.DOC_ID, S.CHAR_START, S.CHAR_END, *codes]].rename(
+        columns={S.CHAR_START: "g_start", S.CHAR_END: "g_end"}
+    )
+    pairs = keys.merge(spans, on=S.DOC_ID, how="inner")
+    overlap = (
+        pairs[[S.CHAR_END, "g_end"]].min(axis=1) - pairs[[S.CHAR_START, "g_start"]].max(axis=1)
+    ).clip(lower=0)
+    shorter = pd.concat(
+        [pairs[S.CHAR_END] - pairs[S.CHAR_START], pairs["g_end"] - pairs["g_start"]], axis=1
+    ).min(axis=1)
+    pairs = pairs.assign(_share=overlap / shorter.clip(lower=1))
+    best = (
+        pairs[pairs["_share"] >= min_overlap]
+        .sort_values([S.DOC_ID, S.SENT_ID, "_share"], ascending=[True, True, False])
+        .drop_duplicates([S.DOC_ID, S.SENT_ID])
+    )
+    out = keys[[S.DOC_ID, S.SENT_ID]].merge(
+        best[[S.DOC_ID, S.SENT_ID, *codes]], on=[S.DOC_ID, S.SENT_ID], how="left"
+    )
+    return out.rename(columns={c: GOLD_PREFIX + c for c in codes})

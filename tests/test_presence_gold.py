@@ -1,0 +1,116 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import schema as S
+from analysis.aggregate import article_frames, outlet_frames
+from analysis.errors import CorpusError
+from analysis.frames.gold import align_gold, load_gold
+from analysis.frames.presence import f1_optimal_threshold
+from analysis.frames.thresholds import frame_thresholds
+from analysis.study import Codebook, ScoringConfig
+from tests.conftest import TINY_CODEBOOK
+
+
+def test_f1_optimal_threshold_by_hand():
+    # framed: the three highest, plus one low outlier
+    relevance = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.2])
+    framed = np.array([1, 1, 1, 0, 0, 1], dtype=bool)
+    tau, f1 = f1_optimal_threshold(relevance, framed)
+    # cut at 0.7: P = 3/3, R = 3/4 -> F1 = 6/7; cutting at 0.2 gives P=4/6, R=1 -> 0.8
+    assert tau == pytest.approx(0.7)
+    assert f1 == pytest.approx(6 / 7)
+
+
+def test_threshold_needs_both_classes():
+    with pytest.raises(ValueError, match="both framed and unframed"):
+        f1_optimal_threshold(np.array([0.1, 0.2]), np.array([True, True]))
+
+
+def sentences():
+    return pd.DataFrame(
+        {
+            S.DOC_ID: ["a", "a", "a", "b"],
+            S.SENT_ID: [0, 1, 2, 0],
+            S.CHAR_START: [0, 10, 30, 0],
+            S.CHAR_END: [9, 29, 40, 20],
+        }
+    )
+
+
+def test_gold_aligns_by_overlap_not_exact_offsets():
+    gold = pd.DataFrame(
+        {
+            S.DOC_ID: ["a", "a", "b"],
+            S.CHAR_START: [0, 11, 50],
+            S.CHAR_END: [9, 40, 60],
+            S.POLE: ["heroic_sacrifice", None, "cannon_fodder"],
+            S.VOICE: ["authorial", "quoted", "quoted"],
+        }
+    )
+    out = align_gold(sentences(), gold)
+    assert list(out["gold_pole"].fillna("-")) == ["heroic_sacrifice", "-", "-", "-"]
+    # sentence a/1 (10-29) overlaps the span 11-40 by 18 of its 19 chars; a/2 (30-40) by all 10
+    assert list(out["gold_voice"].fillna("-")) == ["authorial", "quoted", "quoted", "-"]
+
+
+def test_gold_file_errors_name_line_and_field(tmp_path):
+    path = tmp_path / "gold.csv"
+    path.write_text("doc_id,char_start,char_end,pole\na,0,5,x\nb,zero,5,y\n")
+    with pytest.raises(CorpusError, match=r"gold\.csv, line 3, field 'char_start': not an integer"):
+        load_gold(path)
+    path.write_text("doc_id,start\n")
+    with pytest.raises(CorpusError, match=r"field 'char_start': missing column"):
+        load_gold(path)
+
+
+def test_thresholds_from_gold_config_or_default():
+    codebook = Codebook.model_validate(TINY_CODEBOOK)
+    relevance = np.array([[0.9], [0.8], [0.3], [0.2]])
+    gold = pd.DataFrame(
+        {
+            "gold_pole": ["heroic_sacrifice", "cannon_fodder", None, None],
+            "gold_voice": ["authorial"] * 4,
+        }
+    )
+    t = frame_thresholds(relevance, codebook, ScoringConfig(), gold)
+    assert t.loc[0, S.THRESHOLD] == pytest.approx(0.8) and t.loc[0, S.THRESHOLD_SOURCE] == "gold"
+    assert t.loc[0, S.F1] == pytest.approx(1.0) and t.loc[0, S.N_CODED] == 4
+    t = frame_thresholds(relevance, codebook, ScoringConfig(presence_threshold=0.5), gold)
+    assert (t.loc[0, S.THRESHOLD], t.loc[0, S.THRESHOLD_SOURCE]) == (0.5, "config")
+    t = frame_thresholds(relevance, codebook, ScoringConfig(default_threshold=0.4), None)
+    assert (t.loc[0, S.THRESHOLD], t.loc[0, S.THRESHOLD_SOURCE]) == (0.4, "default")
+
+
+def test_article_score_counts_absent_sentences_as_neutral():
+    scores = pd.DataFrame(
+        {
+            S.DOC_ID: ["a"] * 4,
+            S.SENT_ID: [0, 1, 2, 3],
+            S.OUTLET: ["o"] * 4,
+            S.FRAME: ["f"] * 4,
+            S.POSITION: [0.4, -0.2, -0.05, -0.05],
+            S.RELEVANCE: [0.5, 0.5, 0.1, 0.1],
+            S.PRESENT: [True, True, False, False],
+        }
+    )
+    art = article_frames(scores)
+    assert art.loc[0, S.POSITION] == pytest.approx((0.4 - 0.2) / 4)
+    assert art.loc[0, S.SHARE_PRESENT] == 0.5 and art.loc[0, S.N_SENTENCES] == 4
+    assert art.loc[0, S.VIEW] == "all"
+
+
+def test_outlet_means_weight_articles_equally():
+    art = pd.DataFrame(
+        {
+            S.DOC_ID: ["a", "b", "c"],
+            S.OUTLET: ["o", "o", "o"],
+            S.FRAME: ["f"] * 3,
+            S.VIEW: ["all"] * 3,
+            S.POSITION: [0.1, 0.2, 0.6],
+            S.SHARE_PRESENT: [1.0] * 3,
+            S.N_SENTENCES: [1, 50, 3],
+        }
+    )
+    out = outlet_frames(art, n_boot=200, ci=0.95, seed=1)
+    assert out.loc[0, S.MEAN] == pytest.approx(0.3) and out.loc[0, S.N_ARTICLES] == 3
