@@ -8,9 +8,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from analysis import schema as S
-from analysis.figures.style import figure_size, outlet_colors
+from analysis.figures.style import EDGE, figure_size, outlet_colors
 from analysis.study import Codebook
 
 
@@ -27,55 +28,77 @@ def outlet_frame_dots(
     codebook: Codebook,
     outlets: Sequence[str],
     ci: float = 0.95,
+    view: str = "all",
 ) -> Figure:
-    """One panel per frame: each outlet's mean position with its bootstrap CI.
+    """One panel per frame: each outlet's framing balance with its bootstrap CI.
 
     Outlets are ordered top to bottom as in ``outlets`` (the outlets.csv order), so rows
     line up across panels and with every other figure.
     """
-    frames = [f for f in codebook.frames if f.id in set(outlet_frames[S.FRAME])]
+    table = (
+        outlet_frames[outlet_frames[S.VIEW] == view] if S.VIEW in outlet_frames else outlet_frames
+    )
+    frames = [f for f in codebook.frames if f.id in set(table[S.FRAME])]
     colors = outlet_colors(outlets)
-    shown = [o for o in outlets if o in set(outlet_frames[S.OUTLET])]
+    shown = [o for o in outlets if o in set(table[S.OUTLET])]
     ncols = 2 if len(frames) > 1 else 1
     nrows = int(np.ceil(len(frames) / ncols))
     width, _ = figure_size(2 if ncols == 2 else 1)
-    fig, axes = plt.subplots(
-        nrows,
-        ncols,
-        figsize=(width, 0.22 * len(shown) * nrows + 0.55 * nrows + 0.2),
-        sharey=True,
-        squeeze=False,
-    )
+    height = 0.2 * len(shown) * nrows + 0.75 * nrows + 0.25
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), sharey=True, squeeze=False)
     y = np.arange(len(shown))[::-1]
     for ax, frame in zip(axes.flat, frames, strict=False):
-        sub = outlet_frames[outlet_frames[S.FRAME] == frame.id].set_index(S.OUTLET).reindex(shown)
+        sub = table[table[S.FRAME] == frame.id].set_index(S.OUTLET).reindex(shown)
         mean = sub[S.MEAN].to_numpy()
-        low = mean - sub[S.CI_LOW].to_numpy()
-        high = sub[S.CI_HIGH].to_numpy() - mean
+        err = np.vstack([mean - sub[S.CI_LOW].to_numpy(), sub[S.CI_HIGH].to_numpy() - mean])
         ax.axvline(0, color="#999999", lw=0.5, zorder=0)
-        for yi, outlet, m, lo, hi in zip(y, shown, mean, low, high, strict=True):
+        for i, outlet in enumerate(shown):
             ax.errorbar(
-                m,
-                yi,
-                xerr=[[lo], [hi]],
+                mean[i],
+                y[i],
+                xerr=err[:, i : i + 1],
                 fmt="o",
                 color=colors[outlet],
                 ms=3.5,
+                mec=EDGE,
+                mew=0.4,
                 capsize=1.5,
                 elinewidth=0.8,
             )
         ax.set_yticks(y, shown)
         ax.set_title(frame.label or frame.id, loc="left")
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.grid(axis="x")
         if frame.bipolar:
             a, b = (_pole_label(codebook, p.id) for p in frame.poles)
-            ax.set_xlabel(f"← {b}    position    {a} →")
+            # Pole names under the axis ends, so the direction is read off the panel itself.
+            ax.annotate(
+                f"← {b}",
+                (0, 0),
+                xycoords="axes fraction",
+                xytext=(0, -13),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                size=6,
+            )
+            ax.annotate(
+                f"{a} →",
+                (1, 0),
+                xycoords="axes fraction",
+                xytext=(0, -13),
+                textcoords="offset points",
+                ha="right",
+                va="top",
+                size=6,
+            )
         else:
             ax.set_xlabel(f"similarity to {_pole_label(codebook, frame.poles[0].id)}")
-        ax.grid(axis="x")
     for ax in list(axes.flat)[len(frames) :]:
         ax.set_visible(False)
     fig.suptitle(
-        f"Outlet framing: mean sentence position per article, {ci:.0%} bootstrap CI over articles",
+        f"Framing balance by outlet ({view} sentences): mean over articles, "
+        f"{ci:.0%} bootstrap CI resampling articles",
         x=0.01,
         ha="left",
     )

@@ -29,6 +29,8 @@ TOL_MUTED = [
     "#DDDDDD",
 ]
 OVERFLOW = "#7f7f7f"
+# Thin dark marker edge: keeps light palette colours (Okabe–Ito yellow) visible on white.
+EDGE = "#333333"
 
 
 def use_paper_style() -> None:

@@ -9,7 +9,7 @@ from analysis import schema as S
 from analysis.aggregate import article_frames, outlet_frames
 from analysis.errors import CorpusError
 from analysis.frames.axes import PoleAxisScorer, score_sentences
-from analysis.frames.gold import GOLD_PREFIX, align_gold, load_gold
+from analysis.frames.gold import align_gold, load_gold
 from analysis.frames.thresholds import frame_thresholds
 from analysis.pipeline import Context, register
 from analysis.stages.embeddings import encode
