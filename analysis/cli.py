@@ -38,6 +38,8 @@ def _setup_logging(verbose: bool, quiet: bool) -> None:
         "urllib3",
         "numba",
         "matplotlib",
+        "papermill",
+        "traitlets",
     ):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
@@ -128,3 +130,130 @@ def notebooks(
             log.info("wrote %s", out)
     except FramingError as exc:
         _fail(exc)
+
+
+annotate_app = typer.Typer(
+    no_args_is_help=True, help="Human coding: export a sample, import codes."
+)
+app.add_typer(annotate_app, name="annotate")
+
+
+@annotate_app.command("export")
+def annotate_export(
+    study: StudyArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="CSV to write (must not exist)")],
+    n: Annotated[int, typer.Option("--n", help="number of sentences")] = 200,
+) -> None:
+    """Write a stratified sample of sentences (by outlet and frame presence) for coding."""
+    import analysis.stages  # noqa: F401
+    from analysis.frames.annotate import export_sample
+    from analysis.frames.gold import load_gold
+    from analysis.io import write_text
+    from analysis.pipeline import load_table, run
+    from analysis.study import Study
+
+    try:
+        loaded = Study.load(study)
+        if out.exists():
+            raise FramingError(f"{out} exists; it is not overwritten", hint="choose a new --out")
+        run(loaded, targets=["frame_scores"])
+        gold = load_gold(loaded.path(loaded.config.gold)) if loaded.config.gold else None
+        sample = export_sample(
+            load_table(loaded, "sentences"),
+            load_table(loaded, "frame_scores"),
+            n,
+            loaded.config.seed,
+            exclude=gold,
+        )
+        write_text(out, sample.to_csv(index=False))
+    except FramingError as exc:
+        _fail(exc)
+    log.info(
+        "wrote %d sentences to %s; fill in pole, own_pole, voice (and speaker)", len(sample), out
+    )
+
+
+@annotate_app.command("import")
+def annotate_import(
+    study: StudyArg,
+    coded: Annotated[Path, typer.Argument(help="the coded CSV")],
+    into: Annotated[
+        Path | None, typer.Option(help="gold file to add to (default: the study's `gold:`)")
+    ] = None,
+) -> None:
+    """Validate coded sentences and add them to the study's gold file (never overwriting codes)."""
+    from analysis.frames.annotate import import_codes, merge_codes
+    from analysis.frames.gold import load_gold
+    from analysis.io import write_text
+    from analysis.study import Study
+
+    try:
+        loaded = Study.load(study)
+        target = into or (loaded.path(loaded.config.gold) if loaded.config.gold else None)
+        if target is None:
+            raise FramingError(
+                "the study has no gold file",
+                hint="pass --into <file.csv> and add `gold: <file.csv>` to study.yaml",
+            )
+        result = import_codes(coded, loaded.config.codebook)
+        existing = load_gold(target) if target.exists() else None
+        merged = merge_codes(existing, result.codes)
+        write_text(target, merged.to_csv(index=False))
+    except FramingError as exc:
+        _fail(exc)
+    log.info(
+        "imported %d coded sentences into %s (%d rows left uncoded: lines %s)",
+        len(result.codes),
+        target,
+        len(result.uncoded),
+        result.uncoded[:20],
+    )
+
+
+@app.command()
+def validate(
+    study: StudyArg,
+    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="exit with code 1 if any record is rejected")
+    ] = False,
+) -> None:
+    """Check a study's corpus: records read, kept, rejected by reason, duplicates, languages.
+
+    Writes rejects, problems, boilerplate and outlets CSVs to build/<study>/, nothing else.
+    """
+    import json
+
+    from analysis.corpus.ingest import ingest, write_reports
+    from analysis.corpus.summary import format_summary, summarize
+    from analysis.study import Study
+
+    try:
+        loaded = Study.load(study)
+        result = ingest(loaded)
+        write_reports(loaded, result)
+    except FramingError as exc:
+        _fail(exc)
+    summary = summarize(result)
+    if as_json:
+        typer.echo(json.dumps({"study": loaded.name, **summary}, indent=2))
+    else:
+        typer.echo(format_summary(loaded.name, summary, str(loaded.build_dir)))
+    if result.n_kept == 0:
+        typer.secho("error: every record was rejected", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2)
+    if strict and result.n_rejected:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def report(study: StudyArg) -> None:
+    """Write build/<study>/index.html: every figure with its caption, and the notebooks."""
+    from analysis.report import build_index
+    from analysis.study import Study
+
+    try:
+        out = build_index(Study.load(study))
+    except FramingError as exc:
+        _fail(exc)
+    log.info("wrote %s", out)

@@ -26,8 +26,14 @@ os.umask(_UMASK)
 
 
 @contextmanager
-def atomic_path(target: Path, suffix: str | None = None) -> Iterator[Path]:
-    """Yield a temporary path; on success it replaces ``target`` atomically."""
+def atomic_path(
+    target: Path, suffix: str | None = None, keep_if_unchanged: bool = False
+) -> Iterator[Path]:
+    """Yield a temporary path; on success it replaces ``target`` atomically.
+
+    With ``keep_if_unchanged`` an identical existing file is left alone, so its
+    modification time (what ``make`` looks at) only moves when its content does.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(
@@ -38,14 +44,21 @@ def atomic_path(target: Path, suffix: str | None = None) -> Iterator[Path]:
     os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs should be readable
     try:
         yield tmp_path
-        os.replace(tmp_path, target)
+        if not (keep_if_unchanged and _same_bytes(tmp_path, target)):
+            os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
 
 
-def write_text(target: Path, text: str) -> None:
-    with atomic_path(target) as tmp:
+def _same_bytes(a: Path, b: Path) -> bool:
+    if not b.exists() or a.stat().st_size != b.stat().st_size:
+        return False
+    return a.read_bytes() == b.read_bytes()
+
+
+def write_text(target: Path, text: str, keep_if_unchanged: bool = True) -> None:
+    with atomic_path(target, keep_if_unchanged=keep_if_unchanged) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 
@@ -56,7 +69,7 @@ def write_table(df: pd.DataFrame | pa.Table, target: Path, meta: dict[str, Any])
     table = table.replace_schema_metadata(
         {**existing, META_KEY: json.dumps(meta, sort_keys=True, default=str).encode("utf-8")}
     )
-    with atomic_path(target) as tmp:
+    with atomic_path(target, keep_if_unchanged=True) as tmp:
         pq.write_table(table, tmp)
 
 

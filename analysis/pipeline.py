@@ -11,6 +11,7 @@ scoring and aggregation but never ingestion or embedding.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -76,8 +77,16 @@ def table_path(study: Study, table: str) -> Path:
 
 
 def load_table(study: Study, name: str) -> pd.DataFrame:
-    """A built table of ``study``, for notebooks and reports."""
+    """A built table of ``study``, for notebooks and reports.
+
+    When ``FRAMING_RECORD_READS`` names a file, the table's path is appended to it: the
+    notebook runner turns that list into make dependencies (like a compiler's ``-MD``).
+    """
     path = table_path(study, name)
+    record = os.environ.get("FRAMING_RECORD_READS")
+    if record:
+        with open(record, "a", encoding="utf-8") as fh:
+            fh.write(f"{path}\n")
     if not path.exists():
         raise StageError(
             f"table {name!r} of study {study.name!r} has not been built ({path})",
@@ -157,10 +166,22 @@ def fingerprint(stage: Stage, study: Study, upstream: dict[str, str]) -> str:
             "stage": stage.name,
             "version": stage.version,
             "config": stage.config(study),
-            "raw": {str(p): path_sha256(p) for p in stage.raw_files(study) if p.exists()},
+            "raw": raw_hashes(stage, study),
             "inputs": {dep: upstream[dep] for dep in stage.inputs},
         }
     )
+
+
+def raw_hashes(stage: Stage, study: Study) -> dict[str, str]:
+    """Content hashes of a stage's raw input files, keyed by path relative to the study.
+
+    Relative keys keep fingerprints valid when a project folder is moved or cloned.
+    """
+    out = {}
+    for path in stage.raw_files(study):
+        if path.exists():
+            out[os.path.relpath(path, study.root)] = path_sha256(path)
+    return out
 
 
 def is_current(stage: Stage, study: Study, fp: str) -> bool:
@@ -204,7 +225,7 @@ def run(
             "fingerprint": fp,
             "inputs": {dep: prints[dep] for dep in stage.inputs},
             "config": stage.config(study),
-            "raw_files": {str(p): path_sha256(p) for p in stage.raw_files(study) if p.exists()},
+            "raw_files": raw_hashes(stage, study),
             "study": study.name,
             "packages": package_versions(),
             "git": git_commit(),

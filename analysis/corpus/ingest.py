@@ -1,226 +1,370 @@
 """Load a study's corpus into the articles table, accounting for every record.
 
-Each record read is either kept or rejected with its file, row, field and reason:
-``n_read == n_kept + n_rejected`` holds on every run and is checked before returning.
+Steps, each in its own module: read each corpus entry (readers), map its columns onto
+the schema (mapping), normalise Unicode and whitespace (normalize), validate required
+fields and unique ids with the pandera schema (validate), strip boilerplate lines
+(boilerplate), parse dates (dates), detect the language and apply the study's language
+filter (language), and mark exact and near-duplicates (dedup).
+
+Every record read is either kept or rejected with its file, row, field and reason:
+``n_read == n_kept + n_rejected`` is checked on every run. What is wrong with a kept
+record (an unparseable date, a guessed encoding) is listed in ``problems``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import unicodedata
+import time
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pandera.pandas as pandera
+import pyarrow as pa
 
 from analysis import schema as S
-from analysis.corpus.readers import SOURCE_FILE, SOURCE_ROW, Unreadable, read_source
-from analysis.errors import CorpusError
-from analysis.study import CorpusSource, Study
+from analysis.corpus.boilerplate import BoilerplateStripper
+from analysis.corpus.dates import DateParser
+from analysis.corpus.dedup import DuplicateFinder
+from analysis.corpus.language import LanguageDetector
+from analysis.corpus.mapping import STRING_FIELDS, map_records
+from analysis.corpus.normalize import normalize_field, normalize_text
+from analysis.corpus.outlets import load_outlets
+from analysis.corpus.readers import display_path, read_source
+from analysis.corpus.report import problem, problems_frame, reject, rejects_frame
+from analysis.corpus.validate import validate_records
+from analysis.errors import CorpusError, FramingError
+from analysis.io import write_text
+from analysis.study import Study
 
 log = logging.getLogger(__name__)
 
-REJECT_COLUMNS = ["source_file", "source_row", "doc_id", "field", "reason"]
-_STRING_FIELDS = (S.DOC_ID, S.OUTLET, S.TEXT, S.TITLE, S.URL, S.LANGUAGE, S.EVENT_ID)
+_SOURCE_INDEX = "__source_index"  # which corpus entry a record came from (dropped at the end)
+# Column order of the articles table; extra source columns follow.
+ARTICLE_COLUMNS = (
+    *S.ARTICLE_FIELDS,
+    S.LANGUAGE_SCORE,
+    S.DUPLICATE_OF,
+    S.DUPLICATE_KIND,
+    S.DUPLICATE_SIMILARITY,
+    S.BOILERPLATE_LINES,
+    S.SOURCE_FILE,
+    S.SOURCE_ROW,
+)
 
 
 @dataclass
 class IngestResult:
     articles: pd.DataFrame
     rejects: pd.DataFrame
+    problems: pd.DataFrame
+    boilerplate: pd.DataFrame
+    outlets: pd.DataFrame
     n_read: int
-    notes: list[str] = field(default_factory=list)
+    read_per_file: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per step
 
     @property
     def n_kept(self) -> int:
         return len(self.articles)
 
-
-def normalize_text(text: str) -> str:
-    """NFC, unified line breaks, trimmed lines, at most one blank line in a row.
-
-    Quotation marks are left exactly as written: voice detection depends on them.
-    """
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip()
-
-
-def _map_columns(df: pd.DataFrame, source: CorpusSource, path: str) -> pd.DataFrame:
-    missing = [
-        f"{fld} (from column {col!r})"
-        for fld, col in source.columns.items()
-        if col not in df.columns
-    ]
-    if missing and len(df):
-        raise CorpusError(
-            f"mapped column(s) not in the file: {', '.join(missing)}; columns present: "
-            f"{sorted(c for c in df.columns if c not in (SOURCE_FILE, SOURCE_ROW))}",
-            path=path,
-            field=next(iter(source.columns)),
-            hint="fix `columns:` for this corpus entry in study.yaml",
-        )
-    renamed = {col: fld for fld, col in source.columns.items()}
-    clash = [fld for fld, col in source.columns.items() if fld in df.columns and fld != col]
-    # A source column already named like a schema field we map onto is kept as source_<name>.
-    df = df.rename(columns={c: f"source_{c}" for c in clash})
-    df = df.rename(columns=renamed)
-    for fld in S.REQUIRED_ARTICLE_FIELDS:
-        if fld not in df.columns and len(df):
-            raise CorpusError(
-                f"required field {fld!r} is missing",
-                path=path,
-                field=fld,
-                hint=f"map it in study.yaml, e.g. `columns: {{{fld}: <source column>}}`",
-            )
-    return df
-
-
-def _to_str(series: pd.Series) -> pd.Series:
-    def conv(v):
-        if v is None or (isinstance(v, float) and pd.isna(v)):
-            return None
-        return v if isinstance(v, str) else str(v)
-
-    return series.map(conv).astype(object)
-
-
-def _reject_rows(df: pd.DataFrame, mask: pd.Series, fld: str, reason) -> pd.DataFrame:
-    rows = df.loc[mask]
-    reasons = rows.apply(reason, axis=1) if callable(reason) else reason
-    return pd.DataFrame(
-        {
-            "source_file": rows[SOURCE_FILE],
-            "source_row": rows[SOURCE_ROW],
-            "doc_id": rows.get(S.DOC_ID),
-            "field": fld,
-            "reason": reasons,
-        }
-    )
+    @property
+    def n_rejected(self) -> int:
+        return len(self.rejects)
 
 
 def ingest(study: Study) -> IngestResult:
-    frames, rejects = [], []
-    n_read = 0
-    for source in study.config.corpus:
-        path = study.path(source.path)
-        raw, unreadable = read_source(path, source.resolved_format)
-        n_read += len(raw) + len(unreadable)
-        rejects.append(_unreadable_frame(unreadable))
-        if len(raw):
-            frames.append(_map_columns(raw, source, str(path)))
-    if not frames:
+    """Read, validate, normalise and deduplicate the study's corpus."""
+    cfg = study.config.ingest
+    timer = _Timer()
+    frames: list[pd.DataFrame] = []
+    rejects: list[dict[str, Any]] = []
+    problems: list[dict[str, Any]] = []
+    read_per_file: Counter[str] = Counter()
+    with timer("read"):
+        for number, source in enumerate(study.config.corpus):
+            raw = read_source(study, source)
+            for label in raw.records.get(S.SOURCE_FILE, pd.Series(dtype=object)):
+                read_per_file[label] += 1
+            for r in raw.rejects:
+                read_per_file[r[S.SOURCE_FILE]] += 1
+            for path in raw.files:  # files that held no record still show up, with 0
+                read_per_file.setdefault(display_path(study, path), 0)
+            mapped = map_records(raw.records, source)
+            rejects += raw.rejects + mapped.rejects
+            problems += raw.problems + mapped.problems
+            if len(mapped.frame):
+                frames.append(mapped.frame.assign(**{_SOURCE_INDEX: number}))
+            del raw, mapped  # the raw texts are not needed any more (memory)
+    n_read = sum(read_per_file.values())
+    if n_read == 0:
         raise CorpusError(
             "no records found in any corpus file",
             path=str(study.root),
-            hint="check `corpus:` in study.yaml",
+            hint="check `corpus:` in study.yaml and that the files hold data",
         )
-    df = pd.concat(frames, ignore_index=True)
-    for fld in _STRING_FIELDS:
-        if fld in df.columns:
-            df[fld] = _to_str(df[fld])
-    for fld in (S.TEXT, S.TITLE):
-        if fld in df.columns:
-            df[fld] = df[fld].map(lambda t: normalize_text(t) if isinstance(t, str) else t)
-    for fld in (S.DOC_ID, S.OUTLET):
-        df[fld] = df[fld].map(lambda t: t.strip() if isinstance(t, str) else t)
 
-    for fld in S.REQUIRED_ARTICLE_FIELDS:
-        bad = df[fld].isna() | (df[fld].fillna("") == "")
-        rejects.append(_reject_rows(df, bad, fld, f"{fld} is missing or empty"))
-        df = df.loc[~bad]
-    first_row = df.groupby(S.DOC_ID)[SOURCE_ROW].transform("first")
-    first_file = df.groupby(S.DOC_ID)[SOURCE_FILE].transform("first")
-    dup = df.duplicated(S.DOC_ID, keep="first")
-    rejects.append(
-        _reject_rows(
-            df.assign(_f=first_file, _r=first_row),
-            dup,
-            S.DOC_ID,
-            lambda r: f"duplicate doc_id; first seen at {r['_f']} row {r['_r']}",
-        )
+    with timer("normalize_validate"):
+        df = pd.concat(frames, ignore_index=True) if frames else _empty_records()
+        frames.clear()
+        df = _normalize(df)
+        df, found = validate_records(df)
+        rejects += found
+    with timer("boilerplate"):
+        df, boilerplate, found = _strip_boilerplate(df, cfg.boilerplate)
+        rejects += found
+    with timer("dates"):
+        df, found = _parse_dates(df, study)
+        problems += found
+    with timer("language"):
+        df, found = _languages(df, cfg.language)
+        rejects += found
+    with timer("duplicates"):
+        df = _duplicates(df, cfg.duplicates)
+    with timer("finish"):
+        articles = _finish(df)
+        outlets, found = load_outlets(study, articles)
+        problems += found
+    result = IngestResult(
+        articles=articles,
+        rejects=rejects_frame(rejects),
+        problems=problems_frame(problems),
+        boilerplate=boilerplate,
+        outlets=outlets,
+        n_read=n_read,
+        read_per_file=dict(sorted(read_per_file.items())),
+        seconds=timer.seconds,
     )
-    df = df.loc[~dup]
-    if S.PUBLISHED in df.columns:
-        df[S.PUBLISHED] = pd.to_datetime(
-            df[S.PUBLISHED], utc=True, errors="coerce", format="ISO8601"
+    if result.n_kept + result.n_rejected != n_read:
+        raise FramingError(
+            f"internal error: {n_read} records read but {result.n_kept} kept + "
+            f"{result.n_rejected} rejected; a record was lost during ingestion",
+            hint="please report this with the corpus file that triggers it",
         )
-    try:
-        articles = S.ARTICLES.validate(df.reset_index(drop=True), lazy=True)
-    except pa.errors.SchemaErrors as exc:  # anything left is a bug in the steps above
-        raise CorpusError(f"articles table failed validation:\n{exc.failure_cases}") from exc
-    reject_df = (
-        pd.concat([r for r in rejects if len(r)], ignore_index=True)
-        if any(len(r) for r in rejects)
-        else pd.DataFrame(columns=REJECT_COLUMNS)
-    )
-    result = IngestResult(articles, reject_df[REJECT_COLUMNS], n_read)
-    assert result.n_kept + len(result.rejects) == n_read, "a record was lost during ingestion"
     log.info(
-        "ingest: %d records read, %d kept, %d rejected", n_read, result.n_kept, len(result.rejects)
+        "ingest: %d records read, %d kept, %d rejected, %d problem(s), %d boilerplate line(s)",
+        n_read,
+        result.n_kept,
+        result.n_rejected,
+        len(result.problems),
+        len(boilerplate),
     )
     return result
 
 
-def _unreadable_frame(items: list[Unreadable]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "source_file": u.source_file,
-                "source_row": u.source_row,
-                "doc_id": None,
-                "field": None,
-                "reason": u.reason,
-            }
-            for u in items
-        ],
-        columns=REJECT_COLUMNS,
+class _Timer:
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, step: str):
+        start = time.perf_counter()
+        yield
+        self.seconds[step] = round(time.perf_counter() - start, 3)
+
+
+def _strip_boilerplate(df: pd.DataFrame, cfg) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    if not cfg.enabled or not len(df):
+        df[S.BOILERPLATE_LINES] = np.zeros(len(df), dtype=np.int64)
+        return df, S.BOILERPLATE.validate(pd.DataFrame(columns=list(S.BOILERPLATE.columns))), []
+    stripper = BoilerplateStripper(
+        builtin=cfg.builtin,
+        patterns=cfg.patterns,
+        repeated=cfg.repeated,
+        max_words=cfg.max_words,
     )
+    texts, outlets = df[S.TEXT].tolist(), df[S.OUTLET].tolist()
+    stripped = stripper.fit(texts, outlets).transform(texts, outlets, df[S.DOC_ID].tolist())
+    df[S.TEXT] = stripped.texts
+    df[S.BOILERPLATE_LINES] = stripped.n_lines
+    # A text that was nothing but boilerplate is now empty: rejected, with that reason.
+    df, found = validate_records(df, df[S.BOILERPLATE_LINES])
+    return df, stripped.lines, found
 
 
-def load_outlets(study: Study, articles: pd.DataFrame) -> pd.DataFrame:
-    """The outlet metadata table; every outlet in the articles must be listed."""
-    if not study.config.outlets:
-        outlets = pd.DataFrame({S.OUTLET: sorted(articles[S.OUTLET].unique())})
-        for col in S.OUTLET_FIELDS[1:]:
-            outlets[col] = None
-        return S.OUTLETS.validate(outlets)
-    path = study.path(study.config.outlets)
-    if not path.exists():
-        raise CorpusError(
-            "outlet metadata file not found",
-            path=str(path),
-            hint="fix `outlets:` in study.yaml or remove it",
+def _empty_records() -> pd.DataFrame:
+    cols = [*S.REQUIRED_ARTICLE_FIELDS, S.SOURCE_FILE, S.SOURCE_ROW, _SOURCE_INDEX]
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+
+
+def _normalize(df: pd.DataFrame) -> pd.DataFrame:
+    for fld in STRING_FIELDS:
+        if fld not in df.columns:
+            continue
+        fn = normalize_text if fld == S.TEXT else normalize_field
+        df[fld] = df[fld].map(lambda v, fn=fn: fn(v) if isinstance(v, str) else None).astype(object)
+    if S.LANGUAGE in df.columns:
+        df[S.LANGUAGE] = (
+            df[S.LANGUAGE]
+            .map(lambda v: v.lower() if isinstance(v, str) and v else None)
+            .astype(object)
         )
-    outlets = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    missing_cols = [c for c in S.OUTLET_FIELDS if c not in outlets.columns]
-    if missing_cols:
-        raise CorpusError(
-            f"missing column(s) {missing_cols}",
-            path=str(path),
-            field=missing_cols[0],
-            hint=f"the outlets file needs columns {list(S.OUTLET_FIELDS)}",
+    return df
+
+
+def _parse_dates(df: pd.DataFrame, study: Study) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    dates = study.config.ingest.dates
+    found: list[dict[str, Any]] = []
+    if S.PUBLISHED not in df.columns:
+        return df, found
+    published = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns, UTC]")
+    if len(df):
+        for number, rows in df.groupby(_SOURCE_INDEX, sort=True):
+            source = study.config.corpus[int(number)]
+            parser = DateParser(
+                dayfirst=source.dayfirst,
+                date_format=source.date_format,
+                timezone_name=source.timezone,
+                earliest=dates.earliest,
+                latest=dates.latest,
+            )
+            parsed, issues = parser.parse(rows[S.PUBLISHED])
+            published.loc[rows.index] = parsed
+            for issue in issues:
+                found.append(
+                    problem(
+                        str(df.at[issue.index, S.SOURCE_FILE]),
+                        _row(df.at[issue.index, S.SOURCE_ROW]),
+                        issue.code,
+                        issue.reason,
+                        doc_id=df.at[issue.index, S.DOC_ID],
+                        field=S.PUBLISHED,
+                        value=issue.value,
+                    )
+                )
+    df[S.PUBLISHED] = published
+    return df, found
+
+
+def _languages(df: pd.DataFrame, cfg) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    given = df[S.LANGUAGE] if S.LANGUAGE in df.columns else pd.Series(None, index=df.index)
+    languages = given.astype(object).where(given.notna(), None)
+    scores = np.full(len(df), np.nan)
+    if cfg.detect and len(df):
+        todo = np.flatnonzero(languages.isna().to_numpy())
+        detector = LanguageDetector(min_score=cfg.min_score, sample_chars=cfg.sample_chars)
+        codes, found_scores = detector.detect(df[S.TEXT].iloc[todo].tolist())
+        languages.iloc[todo] = codes
+        scores[todo] = found_scores
+    df[S.LANGUAGE] = languages.astype(object)
+    df[S.LANGUAGE_SCORE] = scores
+    rejects: list[dict[str, Any]] = []
+    if cfg.keep is not None and len(df):
+        keep = {code.lower() for code in cfg.keep}
+        lang = df[S.LANGUAGE]
+        out = lang.map(
+            lambda v: (v not in keep) if isinstance(v, str) else not cfg.keep_undetermined
         )
+        for idx in df.index[out.to_numpy(dtype=bool)]:
+            value = lang.at[idx]
+            what = f"language {value!r}" if isinstance(value, str) else "undetermined language"
+            rejects.append(
+                reject(
+                    str(df.at[idx, S.SOURCE_FILE]),
+                    _row(df.at[idx, S.SOURCE_ROW]),
+                    "language",
+                    f"{what} is not among ingest.language.keep {sorted(keep)}",
+                    doc_id=df.at[idx, S.DOC_ID],
+                    field=S.LANGUAGE,
+                )
+            )
+        df = df.loc[~out.to_numpy(dtype=bool)].reset_index(drop=True)
+    return df, rejects
+
+
+def _duplicates(df: pd.DataFrame, cfg) -> pd.DataFrame:
+    df[S.DUPLICATE_OF] = pd.Series(None, index=df.index, dtype=object)
+    df[S.DUPLICATE_KIND] = pd.Series(None, index=df.index, dtype=object)
+    df[S.DUPLICATE_SIMILARITY] = np.nan
+    if not cfg.enabled or len(df) < 2:
+        return df
+    # The original is the earliest copy; undated articles come after dated ones, then
+    # input order decides.
+    if S.PUBLISHED in df.columns:
+        seconds = (df[S.PUBLISHED] - pd.Timestamp(0, tz="UTC")).dt.total_seconds()
+        priority = seconds.fillna(np.inf).to_numpy()
+    else:
+        priority = np.zeros(len(df))
+    finder = DuplicateFinder(
+        threshold=cfg.threshold, shingle_words=cfg.shingle_words, num_perm=cfg.num_perm
+    ).fit(df[S.TEXT].tolist(), priority)
+    has = finder.duplicate_of_ >= 0
+    ids = df[S.DOC_ID].to_numpy(dtype=object)
+    df.loc[has, S.DUPLICATE_OF] = ids[finder.duplicate_of_[has]]
+    df.loc[has, S.DUPLICATE_KIND] = np.asarray(finder.kind_, dtype=object)[has]
+    df[S.DUPLICATE_SIMILARITY] = finder.similarity_
+    log.info(
+        "duplicates: %d exact, %d near (%d candidate pairs checked)",
+        sum(k == "exact" for k in finder.kind_),
+        sum(k == "near" for k in finder.kind_),
+        finder.n_candidates_,
+    )
+    return df
+
+
+# Optional fields no source provides are left out rather than added empty: downstream
+# stages test `field in articles.columns` to learn whether a corpus has, e.g., titles.
+_ONLY_IF_GIVEN = (S.TITLE, S.PUBLISHED, S.URL, S.EVENT_ID)
+
+
+def _finish(df: pd.DataFrame) -> pd.DataFrame:
+    for col in ARTICLE_COLUMNS:
+        if col not in df.columns and col not in _ONLY_IF_GIVEN:
+            df[col] = pd.Series(None, index=df.index, dtype=object)
+    df[S.SOURCE_ROW] = pd.array(
+        [None if pd.isna(v) else int(v) for v in df[S.SOURCE_ROW]], dtype="Int64"
+    )
+    extras = [c for c in df.columns if c not in ARTICLE_COLUMNS and c != _SOURCE_INDEX]
+    df = df[[c for c in ARTICLE_COLUMNS if c in df.columns] + extras].reset_index(drop=True)
+    for col in extras:
+        df[col] = _arrow_safe(df[col])
     try:
-        outlets = S.OUTLETS.validate(outlets, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        first = exc.failure_cases.iloc[0]
-        raise CorpusError(
-            f"{first['check']} failed for {first['failure_case']!r}",
-            path=str(path),
-            line=int(first["index"]) + 2 if pd.notna(first["index"]) else None,
-            field=str(first["column"]),
+        return S.ARTICLES.validate(df, lazy=True)
+    except pandera.errors.SchemaErrors as exc:  # anything left is a bug in the steps above
+        raise FramingError(
+            f"internal error: the articles table failed validation:\n{exc.failure_cases}"
         ) from exc
-    unknown = sorted(set(articles[S.OUTLET]) - set(outlets[S.OUTLET]))
-    if unknown:
-        raise CorpusError(
-            f"outlet(s) in the articles but not in the outlets file: {unknown}",
-            path=str(path),
-            field=S.OUTLET,
-            hint="add a row for each (outlet names must match exactly)",
-        )
-    return outlets
+
+
+_NESTED = (list, dict, tuple, np.ndarray)
+
+
+def _arrow_safe(values: pd.Series) -> pd.Series:
+    """An extra column as Parquet can store it: nested values as JSON, mixed types as text."""
+    if values.dtype != object:
+        return values
+    nested = values.map(lambda v: isinstance(v, _NESTED)).to_numpy(dtype=bool)
+    if not nested.any():
+        try:
+            pa.array(values, from_pandas=True)
+            return values
+        except (pa.ArrowException, OverflowError, TypeError, ValueError):
+            pass  # mixed kinds (text and numbers) or out-of-range numbers: store as text
+
+    def convert(v: Any) -> Any:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return None
+        if isinstance(v, _NESTED):
+            return json.dumps(v.tolist() if isinstance(v, np.ndarray) else v, default=str)
+        return str(v)
+
+    return values.map(convert).astype(object)
+
+
+def _row(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def write_reports(study: Study, result: IngestResult) -> None:
+    """The researcher-facing CSVs beside the tables (each written atomically)."""
+    for name, table in (
+        ("rejects", result.rejects),
+        ("problems", result.problems),
+        ("boilerplate", result.boilerplate),
+        ("outlets", result.outlets),  # a starting point for a study's own outlets file
+    ):
+        write_text(study.build_dir / f"{name}.csv", table.to_csv(index=False))

@@ -1,17 +1,23 @@
-"""Stage ``articles``: load, validate and normalise the corpus."""
+"""Stage ``articles``: load, validate, normalise and deduplicate the corpus."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.corpus.ingest import ingest, load_outlets
-from analysis.io import write_text
+from analysis.corpus.ingest import ingest, write_reports
+from analysis.corpus.readers import source_files
+from analysis.errors import CorpusError, FramingError
 from analysis.pipeline import Context, register
 from analysis.study import Study
 
 
 def _corpus_files(study: Study):
-    files = [study.path(src.path) for src in study.config.corpus]
+    files = []
+    for src in study.config.corpus:
+        try:
+            files.extend(source_files(study, src))
+        except FramingError:
+            files.append(study.path(src.path))  # the stage itself reports the problem
     if study.config.outlets:
         files.append(study.path(study.config.outlets))
     return files
@@ -19,17 +25,32 @@ def _corpus_files(study: Study):
 
 @register(
     "articles",
-    version="1",
-    outputs=("articles", "outlets", "rejects"),
+    version="2",
+    outputs=("articles", "outlets", "rejects", "problems", "boilerplate"),
     config=lambda s: {
-        "corpus": [c.model_dump() for c in s.config.corpus],
+        "corpus": [c.model_dump(mode="json") for c in s.config.corpus],
         "outlets": s.config.outlets,
+        "ingest": s.config.ingest.model_dump(mode="json"),
     },
     raw_files=_corpus_files,
 )
 def articles_stage(ctx: Context) -> dict[str, pd.DataFrame]:
-    """Load, validate and normalise the corpus; list every rejected record."""
-    result = ingest(ctx.study)
-    outlets = load_outlets(ctx.study, result.articles)
-    write_text(ctx.study.build_dir / "rejects.csv", result.rejects.to_csv(index=False))
-    return {"articles": result.articles, "outlets": outlets, "rejects": result.rejects}
+    """Load, validate, normalise and deduplicate the corpus; list every rejected record."""
+    study = ctx.study
+    result = ingest(study)
+    write_reports(study, result)
+    if result.n_kept == 0:
+        raise CorpusError(
+            f"all {result.n_read} records were rejected; nothing to analyse",
+            path=str(study.build_dir / "rejects.csv"),
+            hint=f"see the reasons there, or run `framing validate {study.root}`",
+        )
+    ctx.count("articles_read", result.n_read)
+    ctx.count("articles_rejected", result.n_rejected)
+    return {
+        "articles": result.articles,
+        "outlets": result.outlets,
+        "rejects": result.rejects,
+        "problems": result.problems,
+        "boilerplate": result.boilerplate,
+    }

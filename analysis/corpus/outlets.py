@@ -1,0 +1,115 @@
+"""The outlets table: read from the study's outlets file, or derived from the articles.
+
+With an outlets file (``outlets:`` in study.yaml), every outlet in the articles must be
+listed. Without one, the table lists the outlets found in the articles, and
+``ingest.outlet_metadata`` can fill outlet fields from article columns (e.g. the lean
+``bias_text`` of ABP as ``group``): each outlet takes its most common value, and an
+outlet with conflicting values is reported.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis import schema as S
+from analysis.corpus.report import problem
+from analysis.errors import CorpusError
+from analysis.study import Study
+
+log = logging.getLogger(__name__)
+
+
+def load_outlets(study: Study, articles: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """The outlets table and any problems found while deriving it."""
+    if not study.config.outlets:
+        return derive_outlets(articles, study.config.ingest.outlet_metadata)
+    if study.config.ingest.outlet_metadata:
+        log.warning(
+            "ingest.outlet_metadata is ignored: the study has an outlets file (%s)",
+            study.config.outlets,
+        )
+    path = study.path(study.config.outlets)
+    if not path.exists():
+        raise CorpusError(
+            "outlet metadata file not found",
+            path=str(path),
+            hint="fix `outlets:` in study.yaml or remove it",
+        )
+    outlets = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    missing_cols = [c for c in S.OUTLET_FIELDS if c not in outlets.columns]
+    if missing_cols:
+        raise CorpusError(
+            f"missing column(s) {missing_cols}",
+            path=str(path),
+            field=missing_cols[0],
+            hint=f"the outlets file needs columns {list(S.OUTLET_FIELDS)}",
+        )
+    try:
+        outlets = S.OUTLETS.validate(outlets, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        first = exc.failure_cases.iloc[0]
+        raise CorpusError(
+            f"{first['check']} failed for {first['failure_case']!r}",
+            path=str(path),
+            line=int(first["index"]) + 2 if pd.notna(first["index"]) else None,
+            field=str(first["column"]),
+        ) from exc
+    unknown = sorted(set(articles[S.OUTLET]) - set(outlets[S.OUTLET]))
+    if unknown:
+        raise CorpusError(
+            f"outlet(s) in the articles but not in the outlets file: {unknown[:20]}"
+            f"{f' and {len(unknown) - 20} more' if len(unknown) > 20 else ''}",
+            path=str(path),
+            field=S.OUTLET,
+            hint="add a row for each (outlet names must match exactly)",
+        )
+    return outlets, []
+
+
+def derive_outlets(
+    articles: pd.DataFrame, metadata: dict[str, str]
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """One row per outlet in the articles (sorted), fields filled from article columns."""
+    names = sorted(articles[S.OUTLET].unique()) if len(articles) else []
+    outlets = pd.DataFrame({S.OUTLET: pd.Series(names, dtype=object)})
+    problems: list[dict[str, Any]] = []
+    for fld in S.OUTLET_FIELDS[1:]:
+        column = metadata.get(fld)
+        if column is None:
+            outlets[fld] = None
+            continue
+        if column not in articles.columns:
+            raise CorpusError(
+                f"ingest.outlet_metadata: no article column {column!r} for outlet field {fld!r}",
+                field=fld,
+                hint=f"use one of the article columns: {sorted(map(str, articles.columns))[:40]}",
+            )
+        values = articles[[S.OUTLET, column]].dropna()
+        values = values.assign(**{column: values[column].astype(str).str.strip()})
+        values = values[values[column] != ""]
+        counts = values.groupby([S.OUTLET, column]).size().reset_index(name="n")
+        chosen: dict[str, str] = {}
+        for outlet, group in counts.groupby(S.OUTLET, sort=True):
+            group = group.sort_values(["n", column], ascending=[False, True])
+            chosen[outlet] = group[column].iloc[0]
+            if len(group) > 1:
+                seen = ", ".join(
+                    f"{v} ({n})" for v, n in zip(group[column], group["n"], strict=True)
+                )
+                problems.append(
+                    problem(
+                        "(articles)",
+                        None,
+                        "outlet_metadata",
+                        f"outlet {outlet!r} has {len(group)} values for {fld} in column "
+                        f"{column!r}: {seen}; used {chosen[outlet]!r}",
+                        field=fld,
+                        value=seen,
+                    )
+                )
+        outlets[fld] = outlets[S.OUTLET].map(chosen).astype(object)
+    return S.OUTLETS.validate(outlets), problems

@@ -1,0 +1,86 @@
+"""Rows of the rejects and problems tables, built the same way everywhere.
+
+A *reject* is an input record that did not become an article; a *problem* is something
+wrong with a kept record (or a whole file) that the researcher should know about. Both
+name the file (relative to the study folder), the line/row, the field and the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from analysis import schema as S
+
+REJECT_COLUMNS = list(S.REJECTS.columns)
+PROBLEM_COLUMNS = list(S.PROBLEMS.columns)
+_MAX_VALUE_CHARS = 200
+
+
+def reject(
+    source_file: str,
+    source_row: int | None,
+    code: str,
+    reason: str,
+    *,
+    doc_id: str | None = None,
+    field: str | None = None,
+) -> dict[str, Any]:
+    assert code in S.REJECT_CODES, code
+    return {
+        S.SOURCE_FILE: source_file,
+        S.SOURCE_ROW: source_row,
+        S.DOC_ID: doc_id,
+        S.FIELD: field,
+        S.REJECT_CODE: code,
+        S.REJECT_REASON: reason,
+    }
+
+
+def problem(
+    source_file: str,
+    source_row: int | None,
+    code: str,
+    reason: str,
+    *,
+    doc_id: str | None = None,
+    field: str | None = None,
+    value: Any = None,
+) -> dict[str, Any]:
+    assert code in S.PROBLEM_CODES, code
+    return {
+        S.SOURCE_FILE: source_file,
+        S.SOURCE_ROW: source_row,
+        S.DOC_ID: doc_id,
+        S.FIELD: field,
+        S.PROBLEM_VALUE: None if value is None else shorten(str(value)),
+        S.REJECT_CODE: code,
+        S.REJECT_REASON: reason,
+    }
+
+
+def shorten(value: str, limit: int = _MAX_VALUE_CHARS) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def rejects_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return S.REJECTS.validate(_frame(rows, REJECT_COLUMNS))
+
+
+def problems_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return S.PROBLEMS.validate(_frame(rows, PROBLEM_COLUMNS))
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """Rows in file, then line order (whole-file rows first), whatever order they came in."""
+    df = pd.DataFrame(rows, columns=columns).astype(object)
+    df[S.SOURCE_ROW] = pd.array(df[S.SOURCE_ROW].tolist(), dtype="Int64")
+    order = sorted(
+        range(len(df)),
+        key=lambda i: (
+            str(df[S.SOURCE_FILE].iat[i]),
+            -1 if pd.isna(df[S.SOURCE_ROW].iat[i]) else int(df[S.SOURCE_ROW].iat[i]),
+        ),
+    )
+    return df.iloc[order].reset_index(drop=True)
