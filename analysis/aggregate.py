@@ -16,20 +16,39 @@ import pandas as pd
 from analysis import schema as S
 from analysis.stats.bootstrap import mean_ci, unit_rng
 
+# Which sentence voices make up each view. "own" is the outlet's authorial text; what it
+# "reported" is quotation, attributed speech and sentences holding scare quotes (their
+# framing words are someone else's, held at a distance).
+VIEW_VOICES = {
+    "all": None,
+    "own": ("authorial",),
+    "reported": ("quoted", "scare_quoted"),
+}
+
 
 def article_frames(frame_scores: pd.DataFrame) -> pd.DataFrame:
+    """Framing balance per article, frame and view.
+
+    An article contributes to a view only if it has sentences in that view, so
+    ``n_sentences`` counts the view's sentences and is never zero.
+    """
     framed = frame_scores[S.POSITION].where(frame_scores[S.PRESENT], 0.0)
     scores = frame_scores.assign(_framed=framed, _present=frame_scores[S.PRESENT].astype(float))
-    grouped = scores.groupby([S.DOC_ID, S.OUTLET, S.FRAME], sort=True, observed=True)
-    out = grouped.agg(
-        **{
-            S.POSITION: ("_framed", "mean"),
-            S.SHARE_PRESENT: ("_present", "mean"),
-            S.N_SENTENCES: ("_framed", "size"),
-        }
-    ).reset_index()
-    out.insert(3, S.VIEW, "all")
-    return S.ARTICLE_FRAMES.validate(out)
+    views = VIEW_VOICES if S.VOICE in scores.columns else {"all": None}
+    parts = []
+    for view, voices in views.items():
+        subset = scores if voices is None else scores[scores[S.VOICE].isin(voices)]
+        grouped = subset.groupby([S.DOC_ID, S.OUTLET, S.FRAME], sort=True, observed=True)
+        out = grouped.agg(
+            **{
+                S.POSITION: ("_framed", "mean"),
+                S.SHARE_PRESENT: ("_present", "mean"),
+                S.N_SENTENCES: ("_framed", "size"),
+            }
+        ).reset_index()
+        out.insert(3, S.VIEW, view)
+        parts.append(out)
+    return S.ARTICLE_FRAMES.validate(pd.concat(parts, ignore_index=True))
 
 
 def outlet_frames(article_scores: pd.DataFrame, n_boot: int, ci: float, seed: int) -> pd.DataFrame:

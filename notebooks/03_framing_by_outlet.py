@@ -12,12 +12,15 @@
 # ---
 
 # %% [markdown]
-# # Framing by outlet
+# # Framing by outlet and by voice
 #
 # Each sentence is projected onto every codebook frame: the cosine between its embedding
-# and the direction from one pole's exemplar centroid to the other's. An article's score is
-# the mean over its sentences; an outlet's score is the mean over its articles, with a 95%
-# bootstrap interval that resamples articles.
+# and the direction from one pole's exemplar centroid to the other's. Where the sentence
+# engages the frame (relevance above the frame's threshold) that position counts; elsewhere
+# it counts as neutral. An article's *framing balance* is the mean over its sentences; an
+# outlet's score is the mean over its articles, with a 95% bootstrap interval that resamples
+# articles. Sentences are also split by voice: the outlet's own (authorial) text, and what it
+# reports (quotations, attributed speech, scare quotes).
 
 # %% tags=["parameters"]
 study = "demo"
@@ -44,9 +47,29 @@ save.save_figure(
     fig,
     save.figures_dir(st) / "outlet_frames",
     save.provenance(st, ["outlet_frames", "outlets"]),
-    caption="Mean frame position per outlet with 95% bootstrap CIs over articles.",
+    caption="Framing balance per outlet and frame (all sentences), 95% bootstrap CIs over articles.",
+)
+fig
+
+# %% [markdown]
+# ## Own voice vs reported framing
+# Filled circles: the outlet's authorial sentences. Open squares: what it quotes or holds in
+# scare quotes. An outlet that quotes the regime's "heroic" language to mock it shows a
+# reported score well to the right of its own.
+
+# %%
+fig = plots.own_vs_reported(outlet_frames, st.config.codebook, outlets, ci=st.config.aggregate.ci)
+save.save_figure(
+    fig,
+    save.figures_dir(st) / "own_vs_reported",
+    save.provenance(st, ["outlet_frames", "outlets"]),
+    caption="Framing balance in each outlet's own voice and in what it reports, 95% bootstrap CIs.",
 )
 fig
 
 # %%
-outlet_frames.pivot(index=S.OUTLET, columns=S.FRAME, values=S.MEAN).round(3)
+thresholds = load_table(st, "frame_thresholds")
+thresholds
+
+# %%
+outlet_frames.pivot_table(index=S.OUTLET, columns=[S.FRAME, S.VIEW], values=S.MEAN).round(3)

@@ -103,3 +103,102 @@ def outlet_frame_dots(
         ha="left",
     )
     return fig
+
+
+def own_vs_reported(
+    outlet_frames: pd.DataFrame,
+    codebook: Codebook,
+    outlets: Sequence[str],
+    ci: float = 0.95,
+) -> Figure:
+    """Per frame, each outlet's framing in its own voice next to the framing it reports.
+
+    Filled circles: authorial sentences; open squares: quoted and scare-quoted ones. A
+    gap between the two is an outlet quoting a framing it does not adopt.
+    """
+    frames = [f for f in codebook.frames if f.id in set(outlet_frames[S.FRAME])]
+    colors = outlet_colors(outlets)
+    shown = [o for o in outlets if o in set(outlet_frames[S.OUTLET])]
+    ncols = 2 if len(frames) > 1 else 1
+    nrows = int(np.ceil(len(frames) / ncols))
+    width, _ = figure_size(2 if ncols == 2 else 1)
+    height = 0.24 * len(shown) * nrows + 0.75 * nrows + 0.45
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), sharey=True, squeeze=False)
+    y = np.arange(len(shown))[::-1].astype(float)
+    styles = {"own": ("o", 0.14, True), "reported": ("s", -0.14, False)}
+    for ax, frame in zip(axes.flat, frames, strict=False):
+        ax.axvline(0, color="#999999", lw=0.5, zorder=0)
+        for view, (marker, dy, filled) in styles.items():
+            sub = outlet_frames[
+                (outlet_frames[S.FRAME] == frame.id) & (outlet_frames[S.VIEW] == view)
+            ]
+            sub = sub.set_index(S.OUTLET).reindex(shown)
+            mean = sub[S.MEAN].to_numpy()
+            err = np.vstack([mean - sub[S.CI_LOW].to_numpy(), sub[S.CI_HIGH].to_numpy() - mean])
+            for i, outlet in enumerate(shown):
+                if np.isnan(mean[i]):
+                    continue
+                c = colors[outlet]
+                ax.errorbar(
+                    mean[i],
+                    y[i] + dy,
+                    xerr=np.nan_to_num(err[:, i : i + 1]),
+                    fmt=marker,
+                    color=c,
+                    mfc=c if filled else "white",
+                    mec=c if not filled else EDGE,
+                    mew=0.6 if not filled else 0.4,
+                    ms=3.2,
+                    capsize=1.2,
+                    elinewidth=0.7,
+                )
+        ax.set_yticks(y, shown)
+        ax.set_title(frame.label or frame.id, loc="left")
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.grid(axis="x")
+        if frame.bipolar:
+            a, b = (_pole_label(codebook, p.id) for p in frame.poles)
+            ax.annotate(
+                f"← {b}",
+                (0, 0),
+                xycoords="axes fraction",
+                xytext=(0, -13),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                size=6,
+            )
+            ax.annotate(
+                f"{a} →",
+                (1, 0),
+                xycoords="axes fraction",
+                xytext=(0, -13),
+                textcoords="offset points",
+                ha="right",
+                va="top",
+                size=6,
+            )
+    for ax in list(axes.flat)[len(frames) :]:
+        ax.set_visible(False)
+    handles = [
+        plt.Line2D(
+            [], [], marker="o", ls="", color="#555555", ms=3.5, label="own voice (authorial)"
+        ),
+        plt.Line2D(
+            [],
+            [],
+            marker="s",
+            ls="",
+            color="#555555",
+            mfc="white",
+            ms=3.5,
+            label="reported (quoted, scare-quoted)",
+        ),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
+    fig.suptitle(
+        f"Own voice vs reported framing by outlet: mean over articles, {ci:.0%} bootstrap CI",
+        x=0.01,
+        ha="left",
+    )
+    return fig

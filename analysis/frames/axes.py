@@ -79,12 +79,15 @@ def score_sentences(
     relevance = scorer.relevance(embeddings)
     cut = np.array([thresholds[f] for f in scorer.frames_])
     n, k = positions.shape
-    keys = sentences[[S.DOC_ID, S.SENT_ID, S.OUTLET]]
+    keys = sentences
     out = pd.DataFrame(
         {
             S.DOC_ID: np.repeat(keys[S.DOC_ID].to_numpy(), k),
             S.SENT_ID: np.repeat(keys[S.SENT_ID].to_numpy(), k),
             S.OUTLET: np.repeat(keys[S.OUTLET].to_numpy(), k),
+            **(
+                {S.VOICE: np.repeat(keys[S.VOICE].to_numpy(), k)} if S.VOICE in keys.columns else {}
+            ),
             S.FRAME: np.tile(np.asarray(scorer.frames_, dtype=object), n),
             S.POSITION: positions.reshape(-1),
             S.RELEVANCE: relevance.reshape(-1),

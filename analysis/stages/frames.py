@@ -7,10 +7,12 @@ import pandas as pd
 
 from analysis import schema as S
 from analysis.aggregate import article_frames, outlet_frames
-from analysis.errors import CorpusError
+from analysis.errors import CorpusError, StudyConfigError
 from analysis.frames.axes import PoleAxisScorer, score_sentences
-from analysis.frames.gold import align_gold, load_gold
+from analysis.frames.gold import GOLD_PREFIX, align_gold, load_gold
+from analysis.frames.supervised import cross_fitted_proba
 from analysis.frames.thresholds import frame_thresholds
+from analysis.frames.validation import NONE, gold_labels
 from analysis.pipeline import Context, register
 from analysis.stages.embeddings import encode
 
@@ -53,8 +55,8 @@ def _gold_files(study):
 
 @register(
     "frame_scores",
-    version="2",
-    inputs=("sentences", "embeddings"),
+    version="3",
+    inputs=("articles", "sentences", "embeddings"),
     outputs=("frame_scores", "frame_thresholds"),
     config=lambda s: {
         "codebook": s.config.codebook.model_dump(),
@@ -65,7 +67,7 @@ def _gold_files(study):
     raw_files=_gold_files,
 )
 def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
-    """Project every sentence onto each frame's pole axis; mark where the frame is present."""
+    """Score every sentence on each frame: position, relevance, and whether it is present."""
     sentences = ctx.table("sentences")
     keys, X = ctx.matrix("embeddings", S.EMBEDDING)
     aligned = np.array_equal(keys[S.DOC_ID], sentences[S.DOC_ID]) and np.array_equal(
@@ -73,12 +75,12 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     )
     if not aligned:
         raise RuntimeError("embeddings are not aligned with sentences; run with --force embeddings")
+    gold = gold_for(ctx, sentences)
+    if ctx.study.config.scoring.method == "supervised":
+        return supervised_scores(ctx, sentences, X, gold)
     scorer = fit_codebook(ctx)
     thresholds = frame_thresholds(
-        scorer.relevance(X),
-        ctx.study.config.codebook,
-        ctx.study.config.scoring,
-        gold_for(ctx, sentences),
+        scorer.relevance(X), ctx.study.config.codebook, ctx.study.config.scoring, gold
     )
     cut = dict(zip(thresholds[S.FRAME], thresholds[S.THRESHOLD], strict=True))
     return {
@@ -87,9 +89,86 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     }
 
 
+def supervised_scores(
+    ctx: Context, sentences: pd.DataFrame, X: np.ndarray, gold: pd.DataFrame | None
+) -> dict[str, pd.DataFrame]:
+    """Frame scores from classifiers fitted on the gold codes (cross-fitted where coded).
+
+    Position is P(pole A) − P(pole B); relevance is P(pole A) + P(pole B); a frame is
+    present where the classifier's most likely code is one of its poles' (relevance ≥ 0.5
+    is the same rule for three classes only approximately, so presence uses argmax).
+    """
+    if gold is None:
+        raise StudyConfigError(
+            "scoring.method is 'supervised' but the study has no gold codes",
+            hint="add `gold: <coded sentences.csv>` to study.yaml (see `framing annotate`), "
+            "or use `scoring: {method: axis}`",
+        )
+    coded = gold[GOLD_PREFIX + S.POLE].notna().to_numpy().copy()
+    if GOLD_PREFIX + S.VOICE in gold.columns:
+        coded |= gold[GOLD_PREFIX + S.VOICE].notna().to_numpy()
+    groups = sentence_groups(ctx, sentences)
+    seed = ctx.study.config.seed
+    frames = ctx.study.config.codebook.frames
+    positions, relevance, present, rows = [], [], [], []
+    for frame in frames:
+        labels = gold_labels(gold[GOLD_PREFIX + S.POLE], frame)
+        proba, classes = cross_fitted_proba(X, labels, coded, groups, seed)
+        by_class = {c: proba[:, i] for i, c in enumerate(classes)}
+        zero = np.zeros(len(X))
+        a = by_class.get(frame.poles[0].id, zero)
+        b = by_class.get(frame.poles[1].id, zero) if frame.bipolar else zero
+        positions.append(a - b)
+        relevance.append(a + b)
+        present.append(classes[proba.argmax(axis=1)] != NONE)
+        rows.append(
+            {
+                S.FRAME: frame.id,
+                S.THRESHOLD: float("nan"),
+                S.THRESHOLD_SOURCE: "supervised",
+                S.F1: None,
+                S.N_CODED: int(coded.sum()),
+            }
+        )
+    scores = score_sentences(
+        sentences,
+        X,
+        _FixedScores(np.column_stack(positions), np.column_stack(relevance), frames),
+        {f.id: -np.inf for f in frames},
+    )
+    scores[S.PRESENT] = np.column_stack(present).reshape(-1)
+    return {
+        "frame_scores": S.FRAME_SCORES.validate(scores),
+        "frame_thresholds": S.FRAME_THRESHOLDS.validate(pd.DataFrame(rows)),
+    }
+
+
+class _FixedScores:
+    """Precomputed scores behind the scorer interface that score_sentences expects."""
+
+    def __init__(self, positions: np.ndarray, relevance: np.ndarray, frames):
+        self._positions, self._relevance = positions, relevance
+        self.frames_ = [f.id for f in frames]
+
+    def transform(self, X):
+        return np.clip(self._positions, -1.0, 1.0)
+
+    def relevance(self, X):
+        return np.clip(self._relevance, -1.0, 1.0)
+
+
+def sentence_groups(ctx: Context, sentences: pd.DataFrame) -> np.ndarray:
+    """Cross-validation groups: each sentence's event when all are known, else its article."""
+    articles = ctx.table("articles")
+    if S.EVENT_ID in articles.columns and articles[S.EVENT_ID].notna().all():
+        event = dict(zip(articles[S.DOC_ID], articles[S.EVENT_ID], strict=True))
+        return sentences[S.DOC_ID].map(event).to_numpy()
+    return sentences[S.DOC_ID].to_numpy()
+
+
 @register(
     "aggregate",
-    version="2",
+    version="3",
     inputs=("frame_scores",),
     outputs=("article_frames", "outlet_frames"),
     config=lambda s: {"aggregate": s.config.aggregate.model_dump(), "seed": s.config.seed},

@@ -13,6 +13,7 @@ import pandas as pd
 import sentencex
 
 from analysis import schema as S
+from analysis.text.voice import label_sentences
 
 _LINE = re.compile(r"[^\n]+")
 _DEFAULT_LANGUAGE = "en"
@@ -38,18 +39,34 @@ def sentence_spans(text: str, language: str = _DEFAULT_LANGUAGE) -> list[tuple[i
 
 
 def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per sentence: doc_id, sent_id, outlet, paragraph, char_start, char_end, text."""
+    """One row per sentence: doc_id, sent_id, outlet, paragraph, char offsets, text, voice.
+
+    ``voice`` is authorial, quoted or scare_quoted and ``speaker`` who is quoted, found over
+    the whole article (quotations span sentences; see :mod:`analysis.text.voice`).
+    """
     has_language = S.LANGUAGE in articles.columns
     rows: dict[str, list] = {
         c: []
-        for c in (S.DOC_ID, S.SENT_ID, S.OUTLET, S.PARAGRAPH, S.CHAR_START, S.CHAR_END, S.TEXT)
+        for c in (
+            S.DOC_ID,
+            S.SENT_ID,
+            S.OUTLET,
+            S.PARAGRAPH,
+            S.CHAR_START,
+            S.CHAR_END,
+            S.TEXT,
+            S.VOICE,
+            S.SPEAKER,
+        )
     }
     for art in articles.itertuples(index=False):
         doc_id, outlet, text = getattr(art, S.DOC_ID), getattr(art, S.OUTLET), getattr(art, S.TEXT)
         language = getattr(art, S.LANGUAGE) if has_language else None
         if not isinstance(language, str) or not language:
             language = _DEFAULT_LANGUAGE
-        for i, (paragraph, start, end) in enumerate(sentence_spans(text, language)):
+        spans = sentence_spans(text, language)
+        voices = label_sentences(text, [(start, end) for _, start, end in spans])
+        for i, ((paragraph, start, end), voice) in enumerate(zip(spans, voices, strict=True)):
             rows[S.DOC_ID].append(doc_id)
             rows[S.SENT_ID].append(i)
             rows[S.OUTLET].append(outlet)
@@ -57,5 +74,7 @@ def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
             rows[S.CHAR_START].append(start)
             rows[S.CHAR_END].append(end)
             rows[S.TEXT].append(text[start:end])
+            rows[S.VOICE].append(voice.voice)
+            rows[S.SPEAKER].append(voice.speaker)
     out = pd.DataFrame(rows)
     return S.SENTENCES.validate(out)

@@ -22,7 +22,7 @@ def gold_outlet_balance(pole_a: str, pole_b: str) -> pd.Series:
 
 
 def test_every_stage_ran_and_nothing_was_rejected(demo_run):
-    study, reports, ctx, _ = demo_run
+    study, reports, _, _ = demo_run
     assert [r.status for r in reports] == ["ran"] * len(reports)
     assert len(load_table(study, "articles")) == 100
     assert len(load_table(study, "rejects")) == 0
@@ -65,7 +65,12 @@ def test_notebook_executes_and_writes_the_figure(demo_run):
     out = execute(ROOT / "notebooks" / "03_framing_by_outlet.py", study)
     assert out.exists() and out.with_suffix(".html").exists()
     written = {p.name for p in (figures / "demo").iterdir()}
-    assert {"outlet_frames.pdf", "outlet_frames.png", "outlet_frames.svg", "outlet_frames.json"} <= written
+    assert {
+        "outlet_frames.pdf",
+        "outlet_frames.png",
+        "outlet_frames.svg",
+        "outlet_frames.json",
+    } <= written
 
 
 @pytest.mark.parametrize("table", ["sentences", "embeddings", "frame_scores", "outlet_frames"])

@@ -1,0 +1,60 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Validation against human coding
+#
+# Automated codes are compared with the study's gold codes (`gold:` in study.yaml). Every
+# number is out of sample: the codebook axes' presence thresholds are chosen on training
+# folds, and the classifier is scored on folds it never saw; folds are grouped by event, so
+# syndicated copies of one story never straddle a split. Each frame is scored as a three-way
+# code per sentence (pole A, pole B, none); voice as authorial / quoted / scare-quoted.
+
+# %% tags=["parameters"]
+study = "demo"
+
+# %%
+from analysis.figures import save, style
+from analysis.figures.validation import validation_summary
+from analysis.pipeline import load_table
+from analysis.study import find_study
+
+st = find_study(study)
+validation = load_table(st, "validation")
+style.use_paper_style()
+
+# %% [markdown]
+# ## Agreement by frame and method
+# Macro F1 averages the three codes' F1; Krippendorff's α treats the machine as a second
+# coder (α ≥ 0.667 is the usual bar for tentative conclusions, 0.8 for firm ones); AUC
+# uses the scores before thresholding.
+
+# %%
+if validation.empty:
+    print("This study has no gold codes: add `gold:` to study.yaml (see `framing annotate`).")
+else:
+    fig = validation_summary(validation, st.config.codebook)
+    save.save_figure(
+        fig,
+        save.figures_dir(st) / "validation",
+        save.provenance(st, ["validation"]),
+        caption="Out-of-sample agreement of automated frame and voice codes with human codes.",
+    )
+    display(fig)  # noqa: F821 - provided by IPython
+
+# %%
+summary = validation[validation["metric"].isin(["f1_macro", "krippendorff_alpha", "auc_macro"])]
+summary.pivot_table(index=["method", "frame"], columns="metric", values="value").round(3)
+
+# %%
+validation[validation["method"] == "voice_rules"].round(3)
