@@ -1,0 +1,148 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Topics by outlet
+#
+# What does each outlet write about? BERTopic clusters the study's units (sentences or
+# paragraphs, `topics.unit` in study.yaml) on their cached sentence vectors: seeded,
+# single-threaded UMAP, then HDBSCAN; topics are named by their top c-TF-IDF terms
+# (English stop words removed) unless study.yaml renames them. Units no cluster claims
+# form topic -1 ("outliers"); their share is reported, never hidden.
+#
+# An outlet's **share** of a topic is the share of an article's units in the topic,
+# averaged over the outlet's articles. Intervals are 95% BCa bootstrap intervals that
+# resample the outlet's events (articles on one event together) when events are known,
+# else its articles. The **event-adjusted** share comes from a regression of article
+# share on outlet with event fixed effects (OLS, standard errors clustered by event):
+# it compares outlets as if each had covered the corpus's mix of events.
+
+# %% tags=["parameters"]
+study = "demo"
+
+# %%
+from analysis import schema as S
+from analysis.figures import save, style
+from analysis.figures.topics import (
+    largest_topics,
+    topic_outlet_dots,
+    topic_term_bars,
+    topic_time_lines,
+)
+from analysis.pipeline import load_table
+from analysis.study import find_study
+
+st = find_study(study)
+tables = {
+    name: load_table(st, name)
+    for name in (
+        "topic_info",
+        "topic_terms",
+        "topic_labels",
+        "outlet_topics",
+        "topic_effects",
+        "topic_time",
+        "outlets",
+    )
+}
+outlets = tables["outlets"][S.OUTLET].tolist()
+info = tables["topic_info"]
+style.use_paper_style()
+enabled = st.config.topics.enabled and len(info) > 0
+# Many outlets make unreadable panels: show the 12 with the most articles
+counts = tables["outlet_topics"].drop_duplicates(S.OUTLET).set_index(S.OUTLET)[S.N_ARTICLES]
+shown = [o for o in outlets if o in counts.nlargest(12).index]
+top = largest_topics(info, 12)
+
+# %% [markdown]
+# ## The topics
+# Units per topic before (`n_units_initial`) and after outlier reduction (`n_units`).
+
+# %%
+outliers = info.set_index(S.TOPIC).loc[S.OUTLIER_TOPIC] if enabled else None
+if enabled:
+    total = info[S.N_UNITS].sum()
+    print(
+        f"{len(info) - 1} topics over {total} {st.config.topics.unit}s; outliers (topic -1): "
+        f"{outliers[S.N_UNITS_INITIAL] / total:.1%} of units before outlier reduction, "
+        f"{outliers[S.N_UNITS] / total:.1%} after"
+    )
+info.merge(tables["topic_labels"][[S.TOPIC, S.LABEL]], on=S.TOPIC)[
+    [S.TOPIC, S.LABEL, S.N_UNITS, S.N_UNITS_INITIAL, S.N_ARTICLES]
+]
+
+# %%
+if enabled:
+    fig = topic_term_bars(tables["topic_terms"], tables["topic_labels"], top)
+    save.save_figure(
+        fig,
+        save.figures_dir(st) / "topic_terms",
+        save.provenance(st, ["topic_terms", "topic_labels"]),
+        caption="Top terms of the largest topics by c-TF-IDF weight (English stop words removed).",
+    )
+    display(fig)
+
+# %% [markdown]
+# ## Topic share per outlet
+# Filled circles: mean article share with the cluster-bootstrap CI. Open diamonds: the
+# event-adjusted share with its regression CI. A linear model's interval can extend
+# below zero for rare topics.
+
+# %%
+if enabled:
+    fig = topic_outlet_dots(
+        tables["outlet_topics"],
+        tables["topic_effects"],
+        tables["topic_labels"],
+        outlets,
+        top,
+        shown=shown,
+        ci=st.config.aggregate.ci,
+    )
+    save.save_figure(
+        fig,
+        save.figures_dir(st) / "topic_outlet_prevalence",
+        save.provenance(st, ["outlet_topics", "topic_effects", "topic_labels", "outlets"]),
+        caption="Share of each topic per outlet: mean article share with 95% cluster-bootstrap "
+        "CIs (circles) and event-adjusted share with 95% CIs from OLS with event fixed "
+        "effects and event-clustered errors (diamonds).",
+    )
+    display(fig)
+
+# %% [markdown]
+# Topics where outlets differ most, by the joint test that every outlet gives the topic
+# the same event-adjusted share (`p_outlet`), with the outlets furthest from the average.
+
+# %%
+effects = tables["topic_effects"].merge(tables["topic_labels"][[S.TOPIC, S.LABEL]], on=S.TOPIC)
+ranked = effects[effects[S.TOPIC] != S.OUTLIER_TOPIC].sort_values(
+    [S.P_OUTLET, S.DIFF], ascending=[True, False], key=lambda c: c.abs() if c.name == S.DIFF else c
+)
+columns = [S.TOPIC, S.LABEL, S.OUTLET, S.DIFF, S.DIFF_CI_LOW, S.DIFF_CI_HIGH, S.P_OUTLET]
+ranked.groupby(S.TOPIC, sort=False).head(2)[columns].head(12).round(3)
+
+# %% [markdown]
+# ## Over time
+# Mean article share per period (the bin is chosen from the study's span, or set with
+# `topics.time_bin`). Periods are short and articles few, so read trends, not points.
+
+# %%
+if enabled:
+    fig = topic_time_lines(tables["topic_time"], tables["topic_labels"], outlets, top[:6], shown)
+    save.save_figure(
+        fig,
+        save.figures_dir(st) / "topic_time",
+        save.provenance(st, ["topic_time", "topic_labels", "outlets"]),
+        caption="Mean article share of the six largest topics per outlet and period.",
+    )
+    display(fig)
