@@ -1,0 +1,154 @@
+"""The comparison stages on the demo study: planted outlet differences, accounting,
+reproducibility, figures and notebooks."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import analysis.stages  # noqa: F401  (registers the stages)
+from analysis import schema as S
+from analysis.figures import compare as plots
+from analysis.figures import save, style
+from analysis.notebooks import execute
+from analysis.pipeline import load_table, run
+from analysis.study import Study
+from tests.conftest import DEMO, ROOT
+
+pytestmark = pytest.mark.slow
+TARGETS = ["comparisons", "fightin_words"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, session_cache):
+    """The demo study built once for this module, up to the comparison stages."""
+    root = tmp_path_factory.mktemp("compare-demo")
+    with pytest.MonkeyPatch.context() as env:  # notebooks find the study through these
+        env.setenv("FRAMING_BUILD_DIR", str(root / "build"))
+        env.setenv("FRAMING_FIGURES_DIR", str(root / "figures"))
+        study = Study.load(DEMO, root / "build")
+        run(study, targets=TARGETS)
+        yield study
+
+
+def by_group(study: Study) -> dict[str, str]:
+    outlets = load_table(study, "outlets")
+    return dict(zip(outlets[S.GROUP], outlets[S.OUTLET], strict=True))
+
+
+def test_planted_sacrifice_framing_differs_within_events(demo):
+    group = by_group(demo)
+    sender, opposing = group["sending_state"], group["opposing_side"]
+    effects = load_table(demo, "outlet_effects")
+    own = effects[(effects[S.FRAME] == "sacrifice") & (effects[S.VIEW] == "own")]
+    own = own.set_index(S.OUTLET)
+    # In its own voice, the sending state's agency is the most "heroic sacrifice" and the
+    # opposing side's outlet the most "cannon fodder", both clear of the outlet mean.
+    assert own[S.ESTIMATE].idxmax() == sender
+    assert own[S.ESTIMATE].idxmin() == opposing
+    assert own.loc[sender, S.CI_LOW] > 0 > own.loc[opposing, S.CI_HIGH]
+
+    pairs = load_table(demo, "pairwise_differences")
+    pair = pairs[
+        (pairs[S.FRAME] == "sacrifice")
+        & (pairs[S.VIEW] == "own")
+        & (pairs[S.OUTLET_A] == sender)
+        & (pairs[S.OUTLET_B] == opposing)
+    ].iloc[0]
+    assert pair[S.ESTIMATE] > 0 and pair[S.CI_LOW] > 0
+    assert pair[S.SIGNIFICANT] and pair[S.Q_VALUE] <= 0.01
+    assert pair[S.EXACT] and pair[S.N_SHARED_EVENTS] >= 10
+
+    tests = load_table(demo, "frame_tests").set_index([S.FRAME, S.VIEW])
+    assert tests.loc[("sacrifice", "own"), S.Q_VALUE] <= 0.01
+
+
+def test_every_article_is_accounted_for_in_every_view(demo):
+    articles = load_table(demo, "articles")
+    units = load_table(demo, "comparison_units")
+    views = set(load_table(demo, "article_frames")[S.VIEW])
+    assert set(units[S.VIEW]) == views
+    assert len(units) == len(articles) * len(views)
+    assert (units[S.INCLUDED] == (units[S.REASON] == "")).all()
+    if S.DUPLICATE_OF in articles.columns:
+        copies = set(articles.loc[articles[S.DUPLICATE_OF].notna(), S.DOC_ID])
+        left_out = units[units[S.DOC_ID].isin(copies)]
+        assert not left_out[S.INCLUDED].any()
+        assert left_out[S.REASON].str.startswith("syndicated copy of").all()
+    regression = load_table(demo, "regression")
+    used = units[units[S.INCLUDED] & (units[S.VIEW] == "all")]
+    assert (regression.loc[regression[S.VIEW] == "all", S.N_OBS] == len(used)).all()
+
+
+def test_reruns_give_identical_tables(demo):
+    first = {t: load_table(demo, t) for t in ("outlet_effects", "pairwise_differences")}
+    reports, _ = run(demo, targets=TARGETS, force=TARGETS)
+    assert {r.name: r.status for r in reports}["comparisons"] == "ran"
+    for name, table in first.items():
+        pd.testing.assert_frame_equal(load_table(demo, name), table)
+
+
+def test_wire_copy_words_are_distinctive_for_the_wire_service(demo):
+    words = load_table(demo, "fightin_words")
+    wire = by_group(demo)["wire"]
+    own = words[
+        (words[S.VIEW] == "own") & (words[S.OUTLET] == wire) & (words[S.REFERENCE] == S.REST)
+    ]
+    top = own.nlargest(10, S.Z)[S.WORD].tolist()
+    # The wire service's planted formula: claims "could not be independently verified".
+    assert "independently" in top and own.set_index(S.WORD).loc["independently", S.Z] > 3
+
+
+def test_figures_are_written_and_reproducible(demo, tmp_path):
+    style.use_paper_style()
+    outlets = load_table(demo, "outlets")[S.OUTLET].tolist()
+    codebook = demo.config.codebook
+
+    effects = load_table(demo, "outlet_effects")
+    pairs = load_table(demo, "pairwise_differences")
+    words = load_table(demo, "fightin_words")
+    prov = save.provenance(demo, ["outlet_effects"])
+
+    def draw(folder):
+        figures = {
+            "forest": plots.effects_forest(effects, codebook, outlets),
+            "matrix": plots.pairwise_matrix(pairs, codebook, outlets),
+            "words": plots.fightin_words_grid(words, outlets),
+        }
+        formats = ("pdf", "png")
+        return [
+            p for n, f in figures.items() for p in save.save_figure(f, folder / n, prov, formats)
+        ]
+
+    one, two = draw(tmp_path / "one"), draw(tmp_path / "two")
+    for a, b in zip(one, two, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_notebooks_run_on_the_demo(demo):
+    for name in ("04_within_event_comparisons", "05_distinctive_language"):
+        out = execute(ROOT / "notebooks" / f"{name}.py", demo, html=False)
+        cells = json.loads(out.read_text())["cells"]
+        errors = [o for c in cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+        assert not errors
+    figures = save.figures_dir(demo)
+    for stem in ("within_event_effects", "pairwise_differences_own", "fightin_words_own"):
+        assert (figures / f"{stem}.pdf").exists() and (figures / f"{stem}.png").exists()
+
+
+def test_a_study_without_event_ids_is_compared_within_inferred_events(make_study, build_root):
+    # The tiny study: two outlets, no event ids, four days. Events are inferred; with so
+    # few events the outlets may fall below min_events, and then every article says why.
+    study = Study.load(make_study(extra={"compare": {"min_events": 2}}), build_root)
+    run(study, targets=TARGETS)
+    events = load_table(study, "events")
+    assert set(events[S.EVENT_SOURCE]) == {"inferred"}
+    units = load_table(study, "comparison_units")
+    assert len(units) == 8 * units[S.VIEW].nunique()
+    assert (units[S.INCLUDED] | (units[S.REASON] != "")).all()
+    effects = load_table(study, "outlet_effects")
+    included = set(units.loc[units[S.INCLUDED], S.OUTLET])
+    assert set(effects[S.OUTLET]) == included
+    assert len(load_table(study, "fightin_words")) > 0
