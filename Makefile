@@ -1,5 +1,15 @@
 # `make` installs what is missing and runs the default study end to end;
 # `make test` runs the tests. `make help` lists every target.
+#
+# How the build stays incremental:
+#  - the pipeline (`framing run`) fingerprints every stage by its code version, the part of
+#    study.yaml it reads, its raw inputs and its inputs' fingerprints, and skips unchanged
+#    stages; a table file is rewritten only when its content changes;
+#  - each executed notebook has a dependency file (build/<study>/notebooks/<name>.d, like a
+#    compiler's -MD output) naming the tables it read, so a notebook re-runs only when its
+#    source, the package code or one of those tables changed.
+# A codebook edit therefore re-scores and redraws the framing figures, and neither
+# re-embeds nor re-fits topics.
 STUDY ?= demo
 PYTHON ?= python3
 VENV ?= .venv
@@ -11,6 +21,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STUDY_DIR := corpora/$(STUDY)
 BUILD := build/$(STUDY)
+FIGURES := figures/$(STUDY)
+PIPELINE := $(BUILD)/.pipeline
+STUDY_FILES := $(shell find $(STUDY_DIR) -type f 2>/dev/null)
+CODE := $(shell find analysis -name '*.py' -o -name '*.mplstyle' 2>/dev/null)
+NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
+NOTEBOOKS := $(patsubst notebooks/%.py,$(BUILD)/notebooks/%.ipynb,$(NOTEBOOK_SOURCES))
+INDEX := $(BUILD)/index.html
 
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
@@ -18,12 +35,12 @@ export PYTHONHASHSEED := 0
 export NUMBA_CACHE_DIR := $(CURDIR)/build/cache/numba
 
 .DEFAULT_GOAL := all
-.PHONY: all help install run notebooks figures test lint format clean
+.PHONY: all help install run notebooks figures report lab test lint format bench clean clean-cache
 
-all: figures ## install what is missing, run $(STUDY) end to end, write its figures
+all: report ## install what is missing, run STUDY end to end: tables, notebooks, figures, index.html
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+	@grep -hE '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/' | expand -t 14
 
 $(STAMP): pyproject.toml requirements-lock.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,13 +51,33 @@ $(STAMP): pyproject.toml requirements-lock.txt
 
 install: $(STAMP) ## create .venv if missing and install the project into it
 
-run: $(STAMP) ## run the pipeline for STUDY (stages whose inputs are unchanged are skipped)
+$(PIPELINE): $(STUDY_FILES) $(CODE) $(STAMP)
 	$(BIN)/framing run $(STUDY_DIR)
+	@touch $@
 
-notebooks: run ## execute the notebooks into build/STUDY/notebooks (with HTML)
-	$(BIN)/framing notebooks $(STUDY_DIR)
+# Tables come from the pipeline; make re-reads their times after it ran.
+$(BUILD)/%.parquet: $(PIPELINE) ;
 
-figures: notebooks ## write the paper figures to figures/STUDY/
+run: $(PIPELINE) ## run the pipeline for STUDY (unchanged stages are skipped)
+
+$(BUILD)/notebooks/%.ipynb: notebooks/%.py $(CODE) | $(PIPELINE)
+	$(BIN)/framing notebooks $(STUDY_DIR) --only $*
+
+-include $(wildcard $(BUILD)/notebooks/*.d)
+
+notebooks: $(NOTEBOOKS) ## execute the notebooks whose inputs changed (build/STUDY/notebooks, with HTML)
+
+figures: notebooks ## write the paper figures to figures/STUDY/ (PDF, SVG, PNG + provenance JSON)
+
+$(INDEX): $(NOTEBOOKS)
+	$(BIN)/framing report $(STUDY_DIR)
+
+report: $(INDEX) ## build/STUDY/index.html: every figure with its caption, links to notebooks
+
+lab: $(STAMP) ## JupyterLab on notebooks/ with the project's kernel (.py notebooks open via jupytext)
+	$(BIN)/python -m ipykernel install --sys-prefix --name framing-analysis \
+		--display-name "Python (framing-analysis)" >/dev/null
+	$(BIN)/jupyter lab notebooks/
 
 test: $(STAMP) ## run the tests
 	$(BIN)/python -m pytest
@@ -53,5 +90,11 @@ format: $(STAMP) ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix analysis tests benchmarks
 	$(BIN)/ruff format analysis tests benchmarks
 
-clean: ## remove build outputs of STUDY (never corpora, never the embedding cache)
-	rm -rf $(BUILD) figures/$(STUDY)
+bench: $(STAMP) ## run the benchmarks (needs ../shared/data); results in benchmarks/results/
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean: ## delete build/STUDY and figures/STUDY (never corpora, never the embedding cache)
+	rm -rf $(BUILD) $(FIGURES)
+
+clean-cache: ## delete the embedding and numba caches (everything is re-encoded next run)
+	rm -rf build/cache

@@ -3,11 +3,17 @@
 Notebooks live in ``notebooks/`` as py:percent files with a cell tagged
 ``parameters`` holding ``study = "demo"``. Executed copies go to
 ``build/<study>/notebooks/`` and are build products, never committed.
+
+Beside each executed notebook goes ``<name>.d``, a make rule naming the tables the
+notebook read (recorded by :func:`analysis.pipeline.load_table`), so ``make`` re-runs a
+notebook only when its source or one of those tables changes, the way a compiler's
+``-MD`` files work.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import jupytext
@@ -15,9 +21,10 @@ import nbformat
 import papermill
 
 from analysis.io import write_text
-from analysis.study import Study, project_root
+from analysis.study import BUILD_DIR_ENV, Study, project_root
 
 log = logging.getLogger(__name__)
+RECORD_READS = "FRAMING_RECORD_READS"
 
 
 def notebook_sources(folder: Path | None = None) -> list[Path]:
@@ -25,26 +32,67 @@ def notebook_sources(folder: Path | None = None) -> list[Path]:
 
 
 def execute(source: Path, study: Study, html: bool = True, kernel: str = "python3") -> Path:
-    """Run ``source`` with ``study`` as parameter; write .ipynb (and .html); return the .ipynb."""
+    """Run ``source`` with ``study`` as parameter; write .ipynb, .html and .d; return .ipynb."""
     out_dir = study.build_dir / "notebooks"
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{source.stem}.ipynb"
     nb = jupytext.read(source)
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": "Python 3", "language": "python"}
     log.info("executing %s for study %s", source.name, study.name)
-    executed = papermill.execute_notebook(
-        nb,
-        None,
-        parameters={"study": str(study.root)},
-        kernel_name=kernel,
-        cwd=str(project_root()),
-        progress_bar=False,
-        log_output=False,
-    )
+    reads = out_dir / f".{source.stem}.reads"
+    reads.unlink(missing_ok=True)
+    # The kernel inherits the environment: it records the tables it reads, and reads them
+    # from this study's build root (not necessarily the default ``build/``).
+    kernel_env = {RECORD_READS: str(reads), BUILD_DIR_ENV: str(study.build_root)}
+    previous = {key: os.environ.get(key) for key in kernel_env}
+    os.environ.update(kernel_env)
+    try:
+        executed = papermill.execute_notebook(
+            nb,
+            None,
+            parameters={"study": str(study.root)},
+            kernel_name=kernel,
+            cwd=str(project_root()),
+            progress_bar=False,
+            log_output=False,
+        )
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    _strip_volatile(executed)
     write_text(target, nbformat.writes(executed))
     if html:
         from nbconvert import HTMLExporter
 
         body, _ = HTMLExporter().from_notebook_node(executed)
         write_text(target.with_suffix(".html"), body)
+    tables = sorted(set(reads.read_text(encoding="utf-8").split())) if reads.exists() else []
+    reads.unlink(missing_ok=True)
+    write_text(out_dir / f"{source.stem}.d", _make_rule(target, source, tables))
     return target
+
+
+def _relative(path: Path) -> str:
+    resolved = Path(path).resolve()
+    try:
+        return str(resolved.relative_to(project_root()))
+    except ValueError:
+        return str(resolved)
+
+
+def _make_rule(target: Path, source: Path, tables: list[str]) -> str:
+    """``target: source tables…`` (the Makefile's pattern rule says how tables are made)."""
+    deps = [_relative(source), *(_relative(Path(t)) for t in tables)]
+    return f"{_relative(target)}: {' '.join(deps)}\n"
+
+
+def _strip_volatile(nb) -> None:
+    """Drop execution timestamps so re-running on unchanged inputs gives the same file."""
+    nb.metadata.pop("papermill", None)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:03d}"  # jupytext and papermill assign random ids
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)

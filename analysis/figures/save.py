@@ -62,7 +62,7 @@ def save_figure(
     written = []
     for fmt in formats:
         target = stem.with_suffix(f".{fmt}")
-        with atomic_path(target) as tmp:
+        with atomic_path(target, keep_if_unchanged=True) as tmp:
             fig.savefig(tmp, format=fmt, metadata=_METADATA[fmt])
         written.append(target)
     sidecar = {"figure": stem.name, "caption": caption, "files": [p.name for p in written], **prov}

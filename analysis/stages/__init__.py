@@ -7,4 +7,13 @@ Import order is registration order, which is also the run order among independen
 stages.
 """
 
-from analysis.stages import embeddings, frames, ingest, sentences  # noqa: F401
+from analysis.stages import (  # noqa: F401
+    compare,
+    embeddings,
+    events,
+    frames,
+    ingest,
+    sentences,
+    topics,
+    validation,
+)

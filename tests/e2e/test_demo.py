@@ -71,6 +71,11 @@ def test_notebook_executes_and_writes_the_figure(demo_run):
         "outlet_frames.svg",
         "outlet_frames.json",
     } <= written
+    # The kernel read this study's tables from its own build root, not the default build/.
+    rule = (out.parent / "03_framing_by_outlet.d").read_text(encoding="utf-8")
+    read = rule.split(":", 1)[1].split()[1:]
+    build = study.build_dir.resolve()
+    assert read and all((ROOT / p).resolve().is_relative_to(build) for p in read), rule
 
 
 @pytest.mark.parametrize("table", ["sentences", "embeddings", "frame_scores", "outlet_frames"])

@@ -1,0 +1,69 @@
+"""The study's overview page: every figure with its caption, and the executed notebooks.
+
+``build/<study>/index.html`` is plain HTML (no scripts, no external assets) linking the
+figures in ``figures/<study>/`` and the executed notebooks by relative path, so it opens
+from disk and survives moving the project folder.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+
+from analysis.figures.save import figures_dir
+from analysis.io import write_text
+from analysis.study import Study
+
+
+def _rel(path: Path, start: Path) -> str:
+    return Path(os.path.relpath(path, start)).as_posix()
+
+
+def build_index(study: Study) -> Path:
+    out = study.build_dir / "index.html"
+    figs = figures_dir(study)
+    sidecars = sorted(figs.glob("*.json")) if figs.exists() else []
+    notebooks = sorted((study.build_dir / "notebooks").glob("*.html"))
+    esc = html.escape
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{esc(study.name)}: framing study overview</title>",
+        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
+        "line-height:1.4}figure{margin:2rem 0;border-top:1px solid #ddd;padding-top:1rem}"
+        "img{max-width:100%}figcaption{color:#333}code{background:#f4f4f4}</style>",
+        "</head><body>",
+        f"<h1>Study <code>{esc(study.name)}</code></h1>",
+        f"<p>{esc(study.config.description.strip())}</p>" if study.config.description else "",
+        "<p><strong>Synthetic corpus</strong>: a fictional world written for this project.</p>"
+        if study.config.synthetic
+        else "",
+        "<h2>Notebooks</h2><ul>",
+        *(f'<li><a href="{esc(_rel(nb, out.parent))}">{esc(nb.stem)}</a></li>' for nb in notebooks),
+        "</ul>",
+        "<h2>Figures</h2>",
+    ]
+    for sidecar in sidecars:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        stem = sidecar.with_suffix("")
+        png = stem.with_suffix(".png")
+        links = " · ".join(
+            f'<a href="{esc(_rel(stem.with_suffix("." + ext), out.parent))}">{ext.upper()}</a>'
+            for ext in ("pdf", "svg", "png")
+            if stem.with_suffix("." + ext).exists()
+        )
+        alt = esc(meta.get("caption") or stem.name)
+        parts += [
+            f'<figure id="{esc(stem.name)}">',
+            f'<img src="{esc(_rel(png, out.parent))}" alt="{alt}">' if png.exists() else "",
+            f"<figcaption><strong>{esc(stem.name)}</strong>. {esc(meta.get('caption', ''))}<br>",
+            f"{links} · provenance: <code>{esc(_rel(sidecar, out.parent))}</code> "
+            f"(config {esc(str(meta.get('config_hash', ''))[:12])}, git "
+            f"{esc(str(meta.get('git') or 'n/a')[:12])})</figcaption>",
+            "</figure>",
+        ]
+    parts.append("</body></html>")
+    write_text(out, "\n".join(p for p in parts if p) + "\n")
+    return out

@@ -1,0 +1,76 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Corpus overview
+#
+# What went into the study: articles per outlet and over time, languages, the duplicates
+# found (syndicated wire copy, the same article ingested twice), and every record that was
+# rejected or had a problem. Records read always equal records kept plus records rejected.
+
+# %% tags=["parameters"]
+study = "demo"
+
+# %%
+from analysis import schema as S
+from analysis.figures import corpus, save, style
+from analysis.pipeline import load_table
+from analysis.study import find_study
+
+st = find_study(study)
+articles = load_table(st, "articles")
+outlets = load_table(st, "outlets")[S.OUTLET].tolist()
+rejects = load_table(st, "rejects")
+problems = load_table(st, "problems")
+style.use_paper_style()
+print(
+    f"{len(articles) + len(rejects)} records read: {len(articles)} kept, {len(rejects)} rejected; "
+    f"{articles[S.DUPLICATE_OF].notna().sum()} kept records are duplicates of another."
+)
+
+# %% [markdown]
+# ## Articles per outlet and over time
+# Bars split each outlet's articles into originals and copies of an earlier article
+# (hatched); on the timeline, hollow dots are copies.
+
+# %%
+fig = corpus.corpus_overview(articles, outlets)
+save.save_figure(
+    fig,
+    save.figures_dir(st) / "corpus_overview",
+    save.provenance(st, ["articles", "outlets"]),
+    caption="Articles per outlet (hatched: duplicates of an earlier article) and publication dates.",
+)
+fig
+
+# %% [markdown]
+# ## Languages and duplicates
+
+# %%
+articles[S.LANGUAGE].value_counts(dropna=False).rename("articles").to_frame()
+
+# %%
+copies = articles[articles[S.DUPLICATE_OF].notna()]
+copies[[S.DOC_ID, S.OUTLET, S.DUPLICATE_OF, "duplicate_kind", "duplicate_similarity"]]
+
+# %% [markdown]
+# ## Rejected records and reported problems
+# Each rejected record is listed with its file, row, field and reason (also in
+# `build/<study>/rejects.csv`); problems are kept records with something to check, such as a
+# date that could not be read.
+
+# %%
+rejects.groupby(["code", "field"], dropna=False).size().rename("records").to_frame()
+
+# %%
+problems.head(20)
