@@ -83,12 +83,12 @@ test: $(STAMP) ## run the tests
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff lint and format check
-	$(BIN)/ruff check analysis tests benchmarks
-	$(BIN)/ruff format --check analysis tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 format: $(STAMP) ## apply ruff fixes and formatting
-	$(BIN)/ruff check --fix analysis tests benchmarks
-	$(BIN)/ruff format analysis tests benchmarks
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: $(STAMP) ## run the benchmarks (needs ../shared/data); results in benchmarks/results/
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -43,8 +43,17 @@ OPTIONAL_ARTICLE_KEYS = {"syndicated_from"}
 SENTENCE_KEYS = {"text", "pole", "voice", "speaker", "own_pole"}
 MIN_WORDS, MAX_WORDS = 150, 400
 GOLD_COLUMNS = [
-    "doc_id", "sent_index", "paragraph", "char_start", "char_end", "frame", "pole",
-    "own_pole", "voice", "speaker", "text",
+    "doc_id",
+    "sent_index",
+    "paragraph",
+    "char_start",
+    "char_end",
+    "frame",
+    "pole",
+    "own_pole",
+    "voice",
+    "speaker",
+    "text",
 ]
 
 
@@ -59,11 +68,15 @@ def _outlets() -> set[str]:
 
 def _check_sentence(where: str, sent: dict) -> None:
     if not isinstance(sent, dict):
-        raise SourceError(f"{where}: a sentence must be a mapping with keys {sorted(SENTENCE_KEYS)}")
+        raise SourceError(
+            f"{where}: a sentence must be a mapping with keys {sorted(SENTENCE_KEYS)}"
+        )
     missing = {"text", "voice"} - sent.keys()
     unknown = sent.keys() - SENTENCE_KEYS
     if missing or unknown:
-        raise SourceError(f"{where}: missing keys {sorted(missing)}, unknown keys {sorted(unknown)}")
+        raise SourceError(
+            f"{where}: missing keys {sorted(missing)}, unknown keys {sorted(unknown)}"
+        )
     if not isinstance(sent["text"], str) or not sent["text"].strip():
         raise SourceError(f"{where}: empty text")
     if sent["text"] != sent["text"].strip():
@@ -89,7 +102,9 @@ def load_articles(only: str | None = None) -> list[dict]:
             missing = ARTICLE_KEYS - art.keys()
             unknown = art.keys() - ARTICLE_KEYS - OPTIONAL_ARTICLE_KEYS
             if missing or unknown:
-                raise SourceError(f"{where}: missing keys {sorted(missing)}, unknown {sorted(unknown)}")
+                raise SourceError(
+                    f"{where}: missing keys {sorted(missing)}, unknown {sorted(unknown)}"
+                )
             if art["doc_id"] in seen:
                 raise SourceError(f"{where}: duplicate doc_id")
             seen.add(art["doc_id"])
@@ -121,13 +136,21 @@ def assemble(art: dict) -> tuple[dict, list[dict]]:
                 pos += 1
             text = sent["text"]
             pole = sent.get("pole")
-            gold.append({
-                "doc_id": art["doc_id"], "sent_index": index, "paragraph": p,
-                "char_start": pos, "char_end": pos + len(text),
-                "frame": POLES.get(pole) if pole else None, "pole": pole,
-                "own_pole": sent.get("own_pole"), "voice": sent["voice"],
-                "speaker": sent.get("speaker"), "text": text,
-            })
+            gold.append(
+                {
+                    "doc_id": art["doc_id"],
+                    "sent_index": index,
+                    "paragraph": p,
+                    "char_start": pos,
+                    "char_end": pos + len(text),
+                    "frame": POLES.get(pole) if pole else None,
+                    "pole": pole,
+                    "own_pole": sent.get("own_pole"),
+                    "voice": sent["voice"],
+                    "speaker": sent.get("speaker"),
+                    "text": text,
+                }
+            )
             parts.append(text)
             pos += len(text)
             index += 1
@@ -154,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         rec, rows = assemble(art)
         n_words = len(rec["text"].split())
         if not MIN_WORDS <= n_words <= MAX_WORDS:
-            problems.append(f"{art['_source']} {rec['doc_id']}: {n_words} words, want {MIN_WORDS}-{MAX_WORDS}")
+            problems.append(
+                f"{art['_source']} {rec['doc_id']}: {n_words} words, want {MIN_WORDS}-{MAX_WORDS}"
+            )
         records.append(rec)
         gold.extend(rows)
     records.sort(key=lambda r: (r["published"], r["doc_id"]))
