@@ -105,3 +105,23 @@ def test_nothing_to_compare_gives_an_empty_valid_table():
     model = FightinWords()
     table = distinctive_words(sentences(True), [], model, ["X", "Y"])
     assert table.empty and list(table.columns) == list(S.FIGHTIN_WORDS.columns)
+
+
+@pytest.mark.parametrize("palette", ["OKABE_ITO", "TOL_MUTED"])
+def test_word_labels_are_legible_on_white_in_every_outlet_colour(palette):
+    from analysis.figures import style
+    from analysis.figures.compare import _darker, _luminance
+
+    for color in getattr(style, palette):
+        label = _darker(color)
+        contrast = 1.05 / (_luminance(label) + 0.05)
+        assert contrast >= 4.5, (color, label, contrast)
+        # and the hue is kept: only colours too pale for text are darkened
+        if _luminance(matplotlib_rgb(color)) <= 0.18:
+            assert label == matplotlib_rgb(color)
+
+
+def matplotlib_rgb(color: str) -> tuple[float, float, float]:
+    from matplotlib.colors import to_rgb
+
+    return to_rgb(color)

@@ -29,10 +29,24 @@ _NEUTRAL = "#bdbdbd"
 _BELOW = "#777777"
 
 
-def _darker(color: str, amount: float = 0.35) -> tuple[float, float, float]:
-    """The colour mixed with black: pale palette colours stay legible as text."""
-    r, g, b = to_rgb(color)
-    return (r * (1 - amount), g * (1 - amount), b * (1 - amount))
+def _darker(color: str, max_luminance: float = 0.18) -> tuple[float, float, float]:
+    """The colour mixed with black until it reads as text on white.
+
+    Relative luminance at most 0.18 gives a contrast of at least 4.5:1 with white (WCAG
+    AA); the palette's yellow and sky blue need far more darkening than its blue.
+    """
+    rgb = to_rgb(color)
+    for step in range(21):
+        shade = tuple(c * (1 - step / 20) for c in rgb)
+        if _luminance(shade) <= max_luminance:
+            return shade
+    return (0.0, 0.0, 0.0)
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def _frames(codebook: Codebook, present: set[str]):
