@@ -241,7 +241,10 @@ class Codebook(_Strict):
 
 class EmbeddingConfig(_Strict):
     model: str = "all-MiniLM-L6-v2"
-    batch_size: int = Field(default=64, ge=1)
+    # 1: every text encoded alone, so its vector never depends on which texts were
+    # encoded with it (numbers identical however the cache was filled). Larger batches
+    # are 1.4-1.9x faster on CPU but not history-independent (see analysis/embed.py).
+    batch_size: int = Field(default=1, ge=1)
 
 
 class AggregateConfig(_Strict):

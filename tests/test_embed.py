@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from analysis.embed import EmbeddingCache, Encoder, resolve_model, text_key
+from analysis.embed import BATCHED, EXACT, EmbeddingCache, Encoder, resolve_model, text_key
 from analysis.errors import ModelUnavailableError
 
 
@@ -11,10 +11,41 @@ def test_packaged_model_resolves_offline():
     assert resolve_model("sentence-transformers/all-MiniLM-L6-v2").model_id == spec.model_id
 
 
-def test_cache_key_depends_on_model_and_text():
+def test_cache_key_depends_on_model_text_and_scheme():
     assert text_key("m1", "a") != text_key("m2", "a")
     assert text_key("m1", "a") != text_key("m1", "a ")
     assert text_key("m1", "a") == text_key("m1", "a")
+    assert text_key("m1", "a", EXACT) != text_key("m1", "a", BATCHED)
+
+
+SENTENCES = [
+    "The fallen soldiers were honoured at a ceremony in the capital.",
+    "Officials said the men had been sent to the front with little training.",
+    "Short one.",
+    "The ministry dismissed the report as a crude fabrication by foreign intelligence.",
+    "Families waited for news that did not come.",
+    "Analysts estimated that several thousand troops had been wounded since August.",
+]
+
+
+def test_a_vector_does_not_depend_on_what_it_was_encoded_with(tmp_path):
+    """The default (exact) scheme: a cache filled in any order holds the same vectors."""
+    together = Encoder(cache_dir=tmp_path / "a", show_progress=False).encode(SENTENCES)
+    piecemeal = Encoder(cache_dir=tmp_path / "b", show_progress=False)
+    for text in SENTENCES[3:]:
+        piecemeal.encode([text, "An unrelated sentence that changes the batch."])
+    apart = piecemeal.encode(SENTENCES)
+    assert piecemeal.last_stats.n_cached == 3
+    np.testing.assert_array_equal(apart, together)
+
+
+def test_batched_encoding_is_cached_under_its_own_scheme(tmp_path):
+    exact = Encoder(cache_dir=tmp_path, show_progress=False)
+    batched = Encoder(batch_size=16, cache_dir=tmp_path, show_progress=False)
+    assert (exact.scheme, batched.scheme) == (EXACT, BATCHED)
+    exact.encode(SENTENCES)
+    batched.encode(SENTENCES)
+    assert batched.last_stats.n_encoded == len(SENTENCES)  # exact vectors are not reused
 
 
 def test_cache_round_trip(tmp_path):
