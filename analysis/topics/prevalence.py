@@ -36,10 +36,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis import schema as S
-from analysis.stats.bootstrap import unit_rng
+from analysis.stats.bootstrap import bca_bounds, unit_rng
 
 log = logging.getLogger(__name__)
 
@@ -168,28 +167,21 @@ def cluster_ratio_ci(
     if not varies.any():
         return low, high
 
-    def ratio(s, n, axis=-1):
-        return s.sum(axis=axis) / n.sum(axis=axis)
-
-    # scipy materialises (statistics x clusters x resamples) per batch: keep it ~64 MB
-    batch = max(1, int(BOOTSTRAP_BATCH_BYTES // (8 * int(varies.sum()) * sums.shape[1])))
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=stats.DegenerateDataWarning)
-        res = stats.bootstrap(
-            (sums[varies], sizes),
-            ratio,
-            paired=True,
-            vectorized=True,
-            n_resamples=n_boot,
-            batch=min(batch, n_boot),
-            confidence_level=ci,
-            method="BCa",
-            rng=rng,
-            axis=-1,
-        )
-    low[varies] = res.confidence_interval.low
-    high[varies] = res.confidence_interval.high
+    stat_sums = sums[varies]
+    n_clusters = sums.shape[1]
+    # Paired resampling of clusters, in batches of resamples (statistics x clusters x
+    # resamples would not fit in memory for large corpora).
+    batch = max(1, int(BOOTSTRAP_BATCH_BYTES // (8 * stat_sums.shape[0] * n_clusters)))
+    draws = rng.integers(0, n_clusters, size=(n_boot, n_clusters))
+    boot = np.empty((stat_sums.shape[0], n_boot))
+    for start in range(0, n_boot, batch):
+        idx = draws[start : start + batch]
+        boot[:, start : start + batch] = stat_sums[:, idx].sum(axis=-1) / sizes[idx].sum(axis=-1)
+    estimate = stat_sums.sum(axis=1) / sizes.sum()
+    jackknife = (stat_sums.sum(axis=1, keepdims=True) - stat_sums) / (sizes.sum() - sizes)
+    lows, highs = bca_bounds(estimate, boot, jackknife, ci)
+    low[varies] = lows
+    high[varies] = highs
     return low, high
 
 
