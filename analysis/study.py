@@ -246,6 +246,13 @@ class EmbeddingConfig(_Strict):
     # are 1.4-1.9x faster on CPU but not history-independent (see analysis/embed.py).
     batch_size: int = Field(default=1, ge=1)
 
+    def identity(self) -> dict[str, str]:
+        """What a vector depends on: the model and the encoding scheme. Part of the
+        fingerprint of every stage that encodes text."""
+        from analysis.embed import encoding_scheme
+
+        return {"model": self.model, "scheme": encoding_scheme(self.batch_size)}
+
 
 class AggregateConfig(_Strict):
     n_boot: int = Field(default=2000, ge=100)

@@ -60,12 +60,36 @@ def test_rerun_skips_and_codebook_edit_rescores_only(make_study, build_root, tmp
     assert ctx.counters["from_cache"] == n_exemplars
 
 
+def test_encoding_scheme_is_part_of_the_fingerprint(make_study, build_root, tmp_path, monkeypatch):
+    """Batched vectors differ in the last bits: switching scheme re-embeds; changing the
+    batch size within the batched scheme does not."""
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "own-cache"))
+    folder = make_study()
+    run(Study.load(folder, build_root))
+
+    def with_batch_size(size):
+        config = yaml.safe_load((folder / "study.yaml").read_text())
+        config["embedding"] = {"batch_size": size}
+        (folder / "study.yaml").write_text(yaml.safe_dump(config))
+        return run(Study.load(folder, build_root))
+
+    reports, ctx = with_batch_size(16)
+    assert statuses(reports)["embeddings"] == "ran"
+    n_unique = pd.read_parquet(table_path(Study.load(folder, build_root), "sentences"))[
+        S.TEXT
+    ].nunique()
+    assert ctx.counters["encoded"] >= n_unique  # exact vectors are not reused
+    reports, ctx = with_batch_size(32)
+    assert statuses(reports)["embeddings"] == "skipped"
+    assert ctx.counters.get("encoded", 0) == 0
+
+
 def test_outputs_carry_provenance(make_study, build_root):
     study = Study.load(make_study(), build_root)
     run(study)
     meta = read_meta(table_path(study, "frame_scores"))
     assert meta["stage"] == "frame_scores"
-    assert meta["config"]["model"] == "all-MiniLM-L6-v2"
+    assert meta["config"]["embedding"] == {"model": "all-MiniLM-L6-v2", "scheme": "exact"}
     assert set(meta["inputs"]) == {"articles", "sentences", "embeddings"}
     assert "pandas" in meta["packages"]
     articles_meta = read_meta(table_path(study, "articles"))

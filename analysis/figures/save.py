@@ -44,6 +44,7 @@ def provenance(study: Study, tables: Iterable[str], **extra: Any) -> dict[str, A
         "config_hash": hash_obj(study.config.model_dump()),
         "tables": inputs,
         "model": study.config.embedding.model,
+        "embedding": study.config.embedding.identity(),
         "packages": package_versions(),
         "git": git_commit(),
         **extra,

@@ -30,7 +30,7 @@ def encode(ctx: Context, texts: list[str], desc: str):
     version="1",
     inputs=("sentences",),
     outputs=("embeddings",),
-    config=lambda s: {"model": s.config.embedding.model},
+    config=lambda s: {"embedding": s.config.embedding.identity()},
 )
 def embeddings_stage(ctx: Context) -> dict[str, pa.Table]:
     """Embed every sentence; vectors come from the content-hash cache when present."""

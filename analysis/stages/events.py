@@ -76,7 +76,7 @@ def review_table(articles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     outputs=("events", "event_alignment"),
     config=lambda s: {
         "events": s.config.events.model_dump(),
-        "model": s.config.embedding.model,
+        "embedding": s.config.embedding.identity(),
     },
     raw_files=_pins_files,
 )

@@ -62,7 +62,7 @@ def _gold_files(study):
         "codebook": s.config.codebook.model_dump(),
         "scoring": s.config.scoring.model_dump(),
         "gold": s.config.gold,
-        "model": s.config.embedding.model,
+        "embedding": s.config.embedding.identity(),
     },
     raw_files=_gold_files,
 )

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
         "codebook": s.config.codebook.model_dump(),
         "gold": s.config.gold,
         "seed": s.config.seed,
-        "model": s.config.embedding.model,
+        "embedding": s.config.embedding.identity(),
     },
     raw_files=_gold_files,
 )
