@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import schema as S
 from analysis.errors import StageError
 from analysis.io import read_matrix, read_meta, read_table, write_table
 from analysis.provenance import git_commit, hash_obj, package_versions, path_sha256
@@ -93,6 +94,11 @@ def load_table(study: Study, name: str) -> pd.DataFrame:
             hint=f"run `framing run {study.root}` (or `make STUDY={study.name}`)",
         )
     return read_table(path)
+
+
+def outlet_order(study: Study) -> list[str]:
+    """Outlets in the outlets.csv order, which fixes colours and pair orientation."""
+    return load_table(study, "outlets")[S.OUTLET].tolist()
 
 
 @dataclass

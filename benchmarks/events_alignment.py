@@ -22,9 +22,8 @@ import pandas as pd
 from analysis import schema as S
 from analysis.embed import Encoder
 from analysis.events import EventAligner, alignment_scores, days_since_epoch
-from analysis.events.vectors import combine, lead_vectors
+from analysis.events.reference import encode_title_lead, neus_articles
 from analysis.study import EventsConfig
-from analysis.text.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 NEUS = ROOT.parent / "shared" / "data" / "neus" / "stories.jsonl"
@@ -33,41 +32,11 @@ RESULTS = ROOT / "benchmarks" / "results" / "events_alignment.json"
 
 
 def neus() -> pd.DataFrame:
-    """One article per story side; dated by the story's calendar day (see the test)."""
-    rows = []
-    for line in NEUS.read_text(encoding="utf-8").splitlines():
-        story = json.loads(line)
-        day = pd.Timestamp(story["date"]).strftime("%Y-%m-%dT12:00:00Z")
-        for side, item in story["news"].items():
-            body = [p.strip() for p in item.get("newBody") or [] if p and p.strip()]
-            if body:
-                rows.append(
-                    {
-                        S.DOC_ID: f"{story['id']}-{side}",
-                        S.OUTLET: item["newsSource"],
-                        S.TITLE: item["newsTitle"],
-                        S.TEXT: "\n".join(body),
-                        S.PUBLISHED: day,
-                        S.EVENT_ID: str(story["id"]),
-                    }
-                )
-    return pd.DataFrame(rows)
+    return neus_articles(NEUS)
 
 
 def demo() -> pd.DataFrame:
     return pd.read_json(DEMO, lines=True, dtype={S.EVENT_ID: str})
-
-
-def vectors(articles: pd.DataFrame, encoder: Encoder, cfg: EventsConfig) -> np.ndarray:
-    sentences = split_sentences(articles)
-    lead = sentences[sentences[S.SENT_ID] < cfg.lead_sentences].reset_index(drop=True)
-    lead_X = encoder.encode(lead[S.TEXT].tolist(), desc="leads")
-    title_X = encoder.encode(articles[S.TITLE].tolist(), desc="titles").astype(np.float64)
-    means, has_lead = lead_vectors(
-        articles[S.DOC_ID], lead[[S.DOC_ID, S.SENT_ID]], lead_X, cfg.lead_sentences
-    )
-    has_title = np.ones(len(articles), dtype=bool)
-    return combine(title_X, has_title, means, has_lead, cfg.title_weight)
 
 
 def sweep(articles: pd.DataFrame, X: np.ndarray, defaults: EventsConfig) -> dict:
@@ -118,7 +87,9 @@ def main() -> int:
     results = {"defaults": defaults.model_dump(), "corpora": {}}
     for name, loader in (("neus", neus), ("demo", demo)):
         articles = loader()
-        results["corpora"][name] = sweep(articles, vectors(articles, encoder, defaults), defaults)
+        results["corpora"][name] = sweep(
+            articles, encode_title_lead(articles, encoder, defaults), defaults
+        )
         best = max(results["corpora"][name]["settings"], key=lambda s: s["bcubed_f1"])
         default = next(s for s in results["corpora"][name]["settings"] if s["default"])
         results["corpora"][name]["best"] = best

@@ -24,12 +24,12 @@ study = "demo"
 # %%
 from analysis import schema as S
 from analysis.figures import corpus, save, style
-from analysis.pipeline import load_table
+from analysis.pipeline import load_table, outlet_order
 from analysis.study import find_study
 
 st = find_study(study)
 articles = load_table(st, "articles")
-outlets = load_table(st, "outlets")[S.OUTLET].tolist()
+outlets = outlet_order(st)
 rejects = load_table(st, "rejects")
 problems = load_table(st, "problems")
 style.use_paper_style()

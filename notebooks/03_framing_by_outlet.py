@@ -28,12 +28,12 @@ study = "demo"
 # %%
 from analysis import schema as S
 from analysis.figures import plots, save, style
-from analysis.pipeline import load_table
+from analysis.pipeline import load_table, outlet_order
 from analysis.study import find_study
 
 st = find_study(study)
 outlet_frames = load_table(st, "outlet_frames")
-outlets = load_table(st, "outlets")[S.OUTLET].tolist()
+outlets = outlet_order(st)
 style.use_paper_style()
 
 # %% [markdown]

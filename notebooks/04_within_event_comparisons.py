@@ -33,12 +33,12 @@ study = "demo"
 from analysis import schema as S
 from analysis.figures import compare as plots
 from analysis.figures import save, style
-from analysis.pipeline import load_table
+from analysis.pipeline import load_table, outlet_order
 from analysis.study import find_study
 
 st = find_study(study)
 cfg = st.config.compare
-outlets = load_table(st, "outlets")[S.OUTLET].tolist()
+outlets = outlet_order(st)
 events = load_table(st, "events")
 effects = load_table(st, "outlet_effects")
 pairs = load_table(st, "pairwise_differences")

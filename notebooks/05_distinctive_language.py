@@ -27,12 +27,12 @@ study = "demo"
 from analysis import schema as S
 from analysis.figures import compare as plots
 from analysis.figures import save, style
-from analysis.pipeline import load_table
+from analysis.pipeline import load_table, outlet_order
 from analysis.study import find_study
 
 st = find_study(study)
 words = load_table(st, "fightin_words")
-outlets = load_table(st, "outlets")[S.OUTLET].tolist()
+outlets = outlet_order(st)
 views = [v for v in S.VIEWS if v in set(words[S.VIEW])]
 style.use_paper_style()
 

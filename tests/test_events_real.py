@@ -6,9 +6,6 @@ from title and lead with the default settings, then scored against the truth.
 
 from __future__ import annotations
 
-import json
-
-import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -17,64 +14,20 @@ import analysis.stages  # noqa: F401  (registers the stages)
 from analysis import schema as S
 from analysis.embed import Encoder
 from analysis.events import alignment_scores, assign_events
-from analysis.events.vectors import combine, lead_vectors
+from analysis.events.reference import encode_title_lead, neus_articles
 from analysis.pipeline import load_table, run
 from analysis.stages.events import REVIEW_FILE
 from analysis.study import EventsConfig, Study
-from analysis.text.sentences import split_sentences
 from tests.conftest import DEMO
 
 pytestmark = pytest.mark.slow
 
 
-def neus_articles(folder) -> pd.DataFrame:
-    """One article per story side: the AllSides headline, the summary as text.
-
-    NeuS dates stories, not articles, and the story timestamps are unique, so each
-    article gets only its story's calendar day: the window then narrows the candidates
-    to the stories of neighbouring days without identifying the story by itself.
-    """
-    rows = []
-    with open(folder / "neus" / "stories.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            story = json.loads(line)
-            day = pd.Timestamp(story["date"]).strftime("%Y-%m-%dT12:00:00Z")
-            for side, item in story["news"].items():
-                body = [p.strip() for p in item.get("newBody") or [] if p and p.strip()]
-                if not body:
-                    continue
-                rows.append(
-                    {
-                        S.DOC_ID: f"{story['id']}-{side}",
-                        S.OUTLET: item["newsSource"],
-                        S.TITLE: item["newsTitle"],
-                        S.TEXT: "\n".join(body),
-                        S.PUBLISHED: day,
-                        S.EVENT_ID: str(story["id"]),
-                    }
-                )
-    table = pd.DataFrame(rows)
-    table[S.PUBLISHED] = pd.to_datetime(table[S.PUBLISHED], utc=True)
-    return table
-
-
-def title_lead_vectors(articles: pd.DataFrame, cfg: EventsConfig) -> np.ndarray:
-    """The events stage's vectors, built from the same pure functions."""
-    sentences = split_sentences(articles)
-    lead = sentences[sentences[S.SENT_ID] < cfg.lead_sentences].reset_index(drop=True)
-    encoder = Encoder()
-    lead_X = encoder.encode(lead[S.TEXT].tolist(), desc="neus leads")
-    title_X = encoder.encode(articles[S.TITLE].tolist(), desc="neus titles").astype(np.float64)
-    means, has_lead = lead_vectors(articles[S.DOC_ID], lead[[S.DOC_ID, S.SENT_ID]], lead_X, 2)
-    has_title = np.ones(len(articles), dtype=bool)
-    return combine(title_X, has_title, means, has_lead, cfg.title_weight)
-
-
 @pytest.mark.shared_data
 def test_neus_story_versions_land_in_one_event(shared_data, session_cache, record_property):
-    articles = neus_articles(shared_data)
+    articles = neus_articles(shared_data / "neus" / "stories.jsonl")
     cfg = EventsConfig(mode="infer")
-    events, metrics = assign_events(articles, title_lead_vectors(articles, cfg), cfg)
+    events, metrics = assign_events(articles, encode_title_lead(articles, Encoder(), cfg), cfg)
     scores = dict(zip(metrics[S.METRIC], metrics[S.VALUE], strict=True))
     truth = articles[S.EVENT_ID].to_numpy()
     same_day = alignment_scores(truth, articles[S.PUBLISHED].dt.date.astype(str).to_numpy())

@@ -8,6 +8,8 @@ table, so only titles are encoded here (through the cache).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -35,6 +37,32 @@ def lead_vectors(
     has = counts > 0
     out[has] /= counts[has, None]
     return out, has
+
+
+def title_lead_vectors(
+    articles: pd.DataFrame,
+    lead_keys: pd.DataFrame,
+    lead_X: np.ndarray,
+    encode_titles: Callable[[list[str]], np.ndarray],
+    n_lead: int,
+    title_weight: float,
+) -> np.ndarray:
+    """The alignment vector of every article: its title and lead, combined.
+
+    ``lead_keys`` (doc_id, sent_id) is aligned with the sentence vectors ``lead_X``;
+    ``encode_titles`` encodes the non-empty titles (through the cache).
+    """
+    lead, has_lead = lead_vectors(articles[S.DOC_ID], lead_keys, lead_X, n_lead)
+    titles = (
+        articles[S.TITLE].fillna("").astype(str).str.strip()
+        if S.TITLE in articles.columns
+        else pd.Series([""] * len(articles))
+    )
+    has_title = (titles != "").to_numpy() & (title_weight > 0)
+    title = np.zeros_like(lead)
+    if has_title.any():
+        title[has_title] = encode_titles(titles[has_title].tolist())
+    return combine(title, has_title, lead, has_lead, title_weight)
 
 
 def combine(

@@ -70,28 +70,7 @@ def outlet_frame_dots(
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.grid(axis="x")
         if frame.bipolar:
-            a, b = (_pole_label(codebook, p.id) for p in frame.poles)
-            # Pole names under the axis ends, so the direction is read off the panel itself.
-            ax.annotate(
-                f"← {b}",
-                (0, 0),
-                xycoords="axes fraction",
-                xytext=(0, -13),
-                textcoords="offset points",
-                ha="left",
-                va="top",
-                size=6,
-            )
-            ax.annotate(
-                f"{a} →",
-                (1, 0),
-                xycoords="axes fraction",
-                xytext=(0, -13),
-                textcoords="offset points",
-                ha="right",
-                va="top",
-                size=6,
-            )
+            _pole_ends(ax, codebook, frame)
         else:
             ax.set_xlabel(f"similarity to {_pole_label(codebook, frame.poles[0].id)}")
     for ax in list(axes.flat)[len(frames) :]:
@@ -103,6 +82,22 @@ def outlet_frame_dots(
         ha="left",
     )
     return fig
+
+
+def _pole_ends(ax, codebook: Codebook, frame) -> None:
+    """Pole names under the axis ends, so the direction is read off the panel itself."""
+    a, b = (_pole_label(codebook, p.id) for p in frame.poles)
+    for text, x, ha in ((f"← {b}", 0, "left"), (f"{a} →", 1, "right")):
+        ax.annotate(
+            text,
+            (x, 0),
+            xycoords="axes fraction",
+            xytext=(0, -13),
+            textcoords="offset points",
+            ha=ha,
+            va="top",
+            size=6,
+        )
 
 
 def own_vs_reported(
@@ -157,27 +152,7 @@ def own_vs_reported(
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.grid(axis="x")
         if frame.bipolar:
-            a, b = (_pole_label(codebook, p.id) for p in frame.poles)
-            ax.annotate(
-                f"← {b}",
-                (0, 0),
-                xycoords="axes fraction",
-                xytext=(0, -13),
-                textcoords="offset points",
-                ha="left",
-                va="top",
-                size=6,
-            )
-            ax.annotate(
-                f"{a} →",
-                (1, 0),
-                xycoords="axes fraction",
-                xytext=(0, -13),
-                textcoords="offset points",
-                ha="right",
-                va="top",
-                size=6,
-            )
+            _pole_ends(ax, codebook, frame)
     for ax in list(axes.flat)[len(frames) :]:
         ax.set_visible(False)
     handles = [

@@ -7,7 +7,7 @@ import pandas as pd
 from analysis import schema as S
 from analysis.compare import FightinWords, compare_outlets, distinctive_words
 from analysis.compare.units import eligible_articles
-from analysis.pipeline import Context, register
+from analysis.pipeline import Context, outlet_order, register
 
 COMPARISON_TABLES = (
     "outlet_effects",
@@ -16,11 +16,6 @@ COMPARISON_TABLES = (
     "regression",
     "comparison_units",
 )
-
-
-def outlet_order(ctx: Context) -> list[str]:
-    """Outlets in the outlets.csv order, which fixes colours and pair orientation."""
-    return ctx.table("outlets")[S.OUTLET].tolist()
 
 
 def _compare_config(study):
@@ -58,7 +53,7 @@ def comparisons_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     if not cfg.enabled:
         frames = frames.iloc[0:0]
     seed = ctx.study.config.seed
-    tables = compare_outlets(frames, articles, events, cfg, seed, outlet_order(ctx))
+    tables = compare_outlets(frames, articles, events, cfg, seed, outlet_order(ctx.study))
     return tables.as_dict()
 
 
@@ -85,6 +80,6 @@ def fightin_words_stage(ctx: Context) -> dict[str, pd.DataFrame]:
         words.prior_scale, words.min_count, words.ngram_max, words.stop_words, words.pairwise_top
     )
     table = distinctive_words(
-        ctx.table("sentences"), usable[S.DOC_ID], model, outlet_order(ctx), words.pairwise
+        ctx.table("sentences"), usable[S.DOC_ID], model, outlet_order(ctx.study), words.pairwise
     )
     return {"fightin_words": table}

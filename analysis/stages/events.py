@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 from analysis import schema as S
 from analysis.errors import StudyConfigError
 from analysis.events import assign_events, load_pins, needs_inference
-from analysis.events.vectors import combine, lead_vectors
+from analysis.events.vectors import title_lead_vectors
 from analysis.io import arrow_to_matrix, write_text
 from analysis.pipeline import Context, register, table_path
 from analysis.stages.embeddings import encode
@@ -45,18 +45,14 @@ def article_vectors(ctx: Context, articles: pd.DataFrame) -> np.ndarray:
         filters=[(S.SENT_ID, "<", cfg.lead_sentences)],
     )
     keys = table.select([S.DOC_ID, S.SENT_ID]).to_pandas()
-    X = arrow_to_matrix(table.column(S.EMBEDDING))
-    lead, has_lead = lead_vectors(articles[S.DOC_ID], keys, X, cfg.lead_sentences)
-    titles = (
-        articles[S.TITLE].fillna("").astype(str).str.strip()
-        if S.TITLE in articles.columns
-        else pd.Series([""] * len(articles))
+    return title_lead_vectors(
+        articles,
+        keys,
+        arrow_to_matrix(table.column(S.EMBEDDING)),
+        lambda titles: encode(ctx, titles, desc="titles"),
+        cfg.lead_sentences,
+        cfg.title_weight,
     )
-    has_title = (titles != "").to_numpy() & (cfg.title_weight > 0)
-    title = np.zeros_like(lead)
-    if has_title.any():
-        title[has_title] = encode(ctx, titles[has_title].tolist(), desc="titles")
-    return combine(title, has_title, lead, has_lead, cfg.title_weight)
 
 
 def review_table(articles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:

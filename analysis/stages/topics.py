@@ -15,7 +15,7 @@ import pandera.pandas as pa
 
 from analysis import schema as S
 from analysis.errors import StageError
-from analysis.pipeline import REGISTRY, Context, register
+from analysis.pipeline import REGISTRY, Context, outlet_order, register
 from analysis.study import Study
 from analysis.topics.fit import fit_topics
 from analysis.topics.labels import topic_labels
@@ -106,7 +106,7 @@ def _events_stage() -> str | None:
     return None
 
 
-def event_ids(ctx: Context, source: str) -> pd.Series | None:
+def event_ids(ctx: Context, source: str, articles: pd.DataFrame) -> pd.Series | None:
     """doc_id -> event id from the configured source, or None when events are unknown."""
     study = ctx.study
     if source == "none":
@@ -123,7 +123,6 @@ def event_ids(ctx: Context, source: str) -> pd.Series | None:
         if missing:
             raise StageError(f"the events table lacks column(s) {sorted(missing)}")
         return _event_series(events)
-    articles = ctx.table("articles")
     if S.EVENT_ID not in articles.columns or articles[S.EVENT_ID].isna().all():
         return None
     return _event_series(articles)
@@ -166,13 +165,14 @@ def topic_prevalence_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     if not cfg.enabled:
         return {t: _empty(s) for t, s in _PREVALENCE_TABLES.items()}
     units, info = ctx.table("topic_units"), ctx.table("topic_info")
-    events = event_ids(ctx, cfg.event_source)
+    articles = ctx.table("articles")
+    events = event_ids(ctx, cfg.event_source, articles)
     labels = topic_labels(
         info, ctx.table("topic_terms"), cfg.rename, str(study.root / "study.yaml")
     )
-    articles = article_topic_shares(units, ctx.table("articles"), info[S.TOPIC].tolist(), events)
+    articles = article_topic_shares(units, articles, info[S.TOPIC].tolist(), events)
     agg = study.config.aggregate
-    outlets = ctx.table("outlets")[S.OUTLET].tolist()
+    outlets = outlet_order(study)
     return {
         "topic_labels": labels,
         "article_topics": articles,
