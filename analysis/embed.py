@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
+from analysis import paths
 from analysis.errors import ModelUnavailableError
 
 log = logging.getLogger(__name__)
@@ -78,15 +79,6 @@ def encoding_scheme(batch_size: int) -> str:
 
 def text_key(model_id: str, text: str, scheme: str = EXACT) -> str:
     return hashlib.sha256(f"{model_id}\n{scheme}\n{text}".encode()).hexdigest()
-
-
-def default_cache_dir() -> Path:
-    env = os.environ.get("FRAMING_CACHE_DIR")
-    if env:
-        return Path(env).resolve()
-    from analysis.study import default_build_root
-
-    return default_build_root() / "cache"
 
 
 class EmbeddingCache:
@@ -156,7 +148,7 @@ class Encoder:
         self.cache_dir = cache_dir
         self.show_progress = show_progress
         self.spec = resolve_model(model)
-        self.cache = EmbeddingCache((cache_dir or default_cache_dir()) / "embeddings.sqlite")
+        self.cache = EmbeddingCache((cache_dir or paths.cache_dir()) / "embeddings.sqlite")
         self.stats = EncodeStats()  # cumulative over this encoder's life
         self.last_stats = EncodeStats()
         self._model = None

@@ -20,15 +20,15 @@ import jupytext
 import nbformat
 import papermill
 
+from analysis import paths
 from analysis.io import write_text
-from analysis.study import BUILD_DIR_ENV, Study, project_root
+from analysis.study import Study
 
 log = logging.getLogger(__name__)
-RECORD_READS = "FRAMING_RECORD_READS"
 
 
 def notebook_sources(folder: Path | None = None) -> list[Path]:
-    return sorted((folder or project_root() / "notebooks").glob("[0-9][0-9]_*.py"))
+    return sorted((folder or paths.project_root() / "notebooks").glob("[0-9][0-9]_*.py"))
 
 
 def execute(source: Path, study: Study, html: bool = True, kernel: str = "python3") -> Path:
@@ -43,7 +43,7 @@ def execute(source: Path, study: Study, html: bool = True, kernel: str = "python
     reads.unlink(missing_ok=True)
     # The kernel inherits the environment: it records the tables it reads, and reads them
     # from this study's build root (not necessarily the default ``build/``).
-    kernel_env = {RECORD_READS: str(reads), BUILD_DIR_ENV: str(study.build_root)}
+    kernel_env = {paths.RECORD_READS_ENV: str(reads), paths.BUILD_DIR_ENV: str(study.build_root)}
     previous = {key: os.environ.get(key) for key in kernel_env}
     os.environ.update(kernel_env)
     try:
@@ -52,7 +52,7 @@ def execute(source: Path, study: Study, html: bool = True, kernel: str = "python
             None,
             parameters={"study": str(study.root)},
             kernel_name=kernel,
-            cwd=str(project_root()),
+            cwd=str(paths.project_root()),
             progress_bar=False,
             log_output=False,
         )
@@ -75,18 +75,10 @@ def execute(source: Path, study: Study, html: bool = True, kernel: str = "python
     return target
 
 
-def _relative(path: Path) -> str:
-    resolved = Path(path).resolve()
-    try:
-        return str(resolved.relative_to(project_root()))
-    except ValueError:
-        return str(resolved)
-
-
 def _make_rule(target: Path, source: Path, tables: list[str]) -> str:
     """``target: source tables…`` (the Makefile's pattern rule says how tables are made)."""
-    deps = [_relative(source), *(_relative(Path(t)) for t in tables)]
-    return f"{_relative(target)}: {' '.join(deps)}\n"
+    deps = [paths.for_make(source), *(paths.for_make(Path(t)) for t in tables)]
+    return f"{paths.for_make(target)}: {' '.join(deps)}\n"
 
 
 def _strip_volatile(nb) -> None:

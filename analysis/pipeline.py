@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import paths
 from analysis import schema as S
 from analysis.errors import StageError
 from analysis.io import read_matrix, read_meta, read_table, write_table
@@ -84,7 +85,7 @@ def load_table(study: Study, name: str) -> pd.DataFrame:
     notebook runner turns that list into make dependencies (like a compiler's ``-MD``).
     """
     path = table_path(study, name)
-    record = os.environ.get("FRAMING_RECORD_READS")
+    record = paths.record_reads_file()
     if record:
         with open(record, "a", encoding="utf-8") as fh:
             fh.write(f"{path}\n")

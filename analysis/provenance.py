@@ -16,6 +16,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from analysis import paths
+
 TRACKED_PACKAGES = (
     "numpy",
     "pandas",
@@ -80,7 +82,7 @@ def package_versions() -> dict[str, str]:
 @cache
 def git_commit(root: Path | None = None) -> str | None:
     """The project's commit, with ``-dirty`` when tracked files have changed."""
-    root = root or Path(__file__).resolve().parent.parent
+    root = root or paths.project_root()
     try:
         sha = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True

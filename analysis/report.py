@@ -12,7 +12,6 @@ import json
 import os
 from pathlib import Path
 
-from analysis.figures.save import figures_dir
 from analysis.io import write_text
 from analysis.study import Study
 
@@ -23,7 +22,7 @@ def _rel(path: Path, start: Path) -> str:
 
 def build_index(study: Study) -> Path:
     out = study.build_dir / "index.html"
-    figs = figures_dir(study)
+    figs = study.figures_dir
     sidecars = sorted(figs.glob("*.json")) if figs.exists() else []
     notebooks = sorted((study.build_dir / "notebooks").glob("*.html"))
     esc = html.escape

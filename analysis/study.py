@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from analysis import paths
 from analysis import schema as S
+from analysis.embed import encoding_scheme
 from analysis.errors import StudyConfigError
 
 STUDY_FILE = "study.yaml"
@@ -249,8 +251,6 @@ class EmbeddingConfig(_Strict):
     def identity(self) -> dict[str, str]:
         """What a vector depends on: the model and the encoding scheme. Part of the
         fingerprint of every stage that encodes text."""
-        from analysis.embed import encoding_scheme
-
         return {"model": self.model, "scheme": encoding_scheme(self.batch_size)}
 
 
@@ -583,7 +583,7 @@ class Study:
     def __init__(self, root: Path, config: StudyConfig, build_root: Path | None = None):
         self.root = root
         self.config = config
-        self.build_root = build_root if build_root is not None else default_build_root()
+        self.build_root = build_root if build_root is not None else paths.build_root()
 
     @property
     def name(self) -> str:
@@ -592,6 +592,10 @@ class Study:
     @property
     def build_dir(self) -> Path:
         return self.build_root / self.name
+
+    @property
+    def figures_dir(self) -> Path:
+        return paths.figures_root() / self.name
 
     def path(self, relative: str) -> Path:
         """Resolve a path written in study.yaml relative to the study folder."""
@@ -625,23 +629,10 @@ def find_study(name_or_path: str | os.PathLike, build_root: Path | None = None) 
     """Load a study by folder path, or by name from ``corpora/<name>``."""
     candidate = Path(name_or_path)
     if not (candidate / STUDY_FILE).exists() and not candidate.is_file():
-        by_name = project_root() / "corpora" / str(name_or_path)
+        by_name = paths.project_root() / "corpora" / str(name_or_path)
         if (by_name / STUDY_FILE).exists():
             candidate = by_name
     return Study.load(candidate, build_root)
-
-
-BUILD_DIR_ENV = "FRAMING_BUILD_DIR"
-
-
-def default_build_root() -> Path:
-    """``build/`` at the project root, or ``$FRAMING_BUILD_DIR`` when set."""
-    env = os.environ.get(BUILD_DIR_ENV)
-    return Path(env).resolve() if env else project_root() / "build"
-
-
-def project_root() -> Path:
-    return Path(__file__).resolve().parent.parent
 
 
 def _describe(file: Path, exc: ValidationError) -> str:

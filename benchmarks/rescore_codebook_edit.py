@@ -21,10 +21,11 @@ import pandas as pd
 import yaml
 
 import analysis.stages  # noqa: F401  (registers the stages)
+from analysis import paths
 from analysis.io import write_text
 from analysis.pipeline import run
 from analysis.provenance import package_versions
-from analysis.study import Study, default_build_root
+from analysis.study import Study
 from analysis.text.sentences import sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,7 @@ def make_study(folder: Path) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
-    folder = default_build_root() / "bench" / "rescore_study"
+    folder = paths.build_root() / "bench" / "rescore_study"
     make_study(folder)
     study = Study.load(folder)
     start = time.perf_counter()

@@ -203,13 +203,19 @@ def test_saving_replaces_a_model_atomically_and_load_checks_hashes(fitted, tmp_p
         load_topic_model(tmp_path)
 
 
-def test_numba_cache_defaults_to_the_build_tree(tmp_path):
+def test_numba_cache_defaults_to_the_build_tree_once_topics_run(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
     env["FRAMING_BUILD_DIR"] = str(tmp_path / "build")
     code = (
-        "import analysis.topics.model, umap\nfrom numba.core import config\nprint(config.CACHE_DIR)"
+        "import os, analysis.topics.persist as p\n"
+        "assert 'NUMBA_CACHE_DIR' not in os.environ  # importing changes nothing\n"
+        "print(os.path.exists(os.environ['FRAMING_BUILD_DIR']))\n"
+        "p.TopicModel(min_topic_size=2).build(10)  # topics run: umap/hdbscan load\n"
+        "from numba.core import config\nprint(config.CACHE_DIR)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
-    assert out.stdout.strip() == str(tmp_path / "build" / "cache" / "numba")
+    created, cache = out.stdout.split()
+    assert created == "False"
+    assert cache == str(tmp_path / "build" / "cache" / "numba")

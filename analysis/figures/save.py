@@ -9,7 +9,6 @@ versions and the git commit.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from matplotlib.figure import Figure
 from analysis.io import atomic_path, read_meta, write_text
 from analysis.pipeline import table_path
 from analysis.provenance import git_commit, hash_obj, package_versions
-from analysis.study import Study, project_root
+from analysis.study import Study
 
 FORMATS = ("pdf", "svg", "png")
 _METADATA = {
@@ -31,8 +30,7 @@ _METADATA = {
 
 
 def figures_dir(study: Study) -> Path:
-    root = os.environ.get("FRAMING_FIGURES_DIR")
-    return (Path(root) if root else project_root() / "figures") / study.name
+    return study.figures_dir
 
 
 def provenance(study: Study, tables: Iterable[str], **extra: Any) -> dict[str, Any]:

@@ -29,14 +29,17 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import os
+import sys
 from collections.abc import Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-import analysis.topics  # noqa: F401  (sets the numba cache before umap/hdbscan load)
+from analysis import paths
 from analysis import schema as S
 from analysis.embed import DEFAULT_MODEL, Encoder
 from analysis.study import TopicsConfig
@@ -52,8 +55,29 @@ REPRESENTATIVE_DOCS = 3
 TOKEN_PATTERN = r"(?u)\b(?:\d{1,3}(?:,\d{3})+|\w\w+)\b"
 
 
+def ensure_numba_cache() -> Path:
+    """Point numba's on-disk cache at :func:`analysis.paths.numba_cache_dir`.
+
+    numba compiles UMAP's and HDBSCAN's kernels on first use (tens of seconds) and fixes
+    a function's cache location when the function is defined, so this must run before
+    umap/hdbscan/pynndescent are imported; every later process then reuses the kernels.
+    A folder the user chose with ``NUMBA_CACHE_DIR`` is kept.
+    """
+    path = paths.numba_cache_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault(paths.NUMBA_CACHE_DIR_ENV, str(path))
+    if "numba" in sys.modules:  # imported already (by another library): set its config too
+        from numba.core import config
+
+        if not getattr(config, "CACHE_DIR", ""):
+            config.CACHE_DIR = str(path)
+    return path
+
+
 def _bertopic():
-    # Imported lazily: BERTopic pulls in sentence-transformers and torch (~10 s).
+    # Imported lazily: BERTopic pulls in sentence-transformers and torch (~10 s), and
+    # umap/hdbscan, whose numba kernels are cached on disk.
+    ensure_numba_cache()
     from bertopic import BERTopic
     from bertopic.backend import BaseEmbedder
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -163,10 +187,10 @@ class TopicModel:
 
     def build(self, n_documents: int):
         """An unfitted BERTopic for ``n_documents`` documents."""
+        BERTopic, _, ClassTfidfTransformer = _bertopic()
         from hdbscan import HDBSCAN
         from umap import UMAP
 
-        BERTopic, _, ClassTfidfTransformer = _bertopic()
         umap_params = {"n_neighbors": 15, "n_components": 5, "min_dist": 0.0, "metric": "cosine"}
         umap_params.update(self.umap)
         if umap_params["n_neighbors"] >= n_documents:

@@ -29,7 +29,7 @@ from typing import Any
 from analysis.embed import resolve_model
 from analysis.errors import StageError
 from analysis.provenance import file_sha256, package_versions
-from analysis.topics.model import TopicModel, cached_encoder_backend
+from analysis.topics.model import TopicModel, cached_encoder_backend, ensure_numba_cache
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 def load_topic_model(folder: Path, embedding_cache_dir: Path | None = None):
     """The saved BERTopic, with an offline cached-encoder backend; no network is touched."""
+    ensure_numba_cache()
     from bertopic import _save_utils
     from bertopic._bertopic import _create_model_from_files
 
