@@ -12,7 +12,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -29,6 +29,18 @@ _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Estimator = TypeVar("Estimator")
+
+
+def configured(estimator: Estimator, config: BaseModel) -> Estimator:
+    """``estimator`` (scikit-learn style) with each parameter that ``config`` has a field
+    of the same name for set from that field: settings and parameters share names, so
+    neither is listed twice."""
+    settings = config.model_dump()
+    params = {name: settings[name] for name in estimator.get_params() if name in settings}
+    return estimator.set_params(**params)
 
 
 _FORMAT_BY_SUFFIX = {

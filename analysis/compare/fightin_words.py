@@ -25,6 +25,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import CountVectorizer
 
 from analysis import schema as S
@@ -52,7 +53,7 @@ def log_odds_z(
     return delta, delta / np.sqrt(var)
 
 
-class FightinWords:
+class FightinWords(BaseEstimator):
     """Weighted log-odds with an informative Dirichlet prior, by group.
 
     Parameters

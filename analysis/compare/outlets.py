@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 from tqdm.auto import tqdm
 
 from analysis import schema as S
@@ -22,14 +23,14 @@ from analysis.compare.regression import outlet_regression
 from analysis.compare.units import eligible_articles, unit_table
 from analysis.compare.within_event import Cells, TwoWayDesign, build_cells
 from analysis.stats.bootstrap import unit_rng
-from analysis.study import CompareConfig
+from analysis.study import CompareConfig, configured
 
 log = logging.getLogger(__name__)
 
 _PAIR_CHUNK_FLOATS = 20_000_000
 
 
-class WithinEventComparison:
+class WithinEventComparison(BaseEstimator):
     """Outlet effects, pairwise differences and permutation tests on one view's cells.
 
     Parameters
@@ -214,9 +215,7 @@ def compare_outlets(
             )
             continue
         log.info("comparisons: view %r: %d outlets over %d events", view, K, E)
-        fit = WithinEventComparison(cfg.n_boot, cfg.n_perm, cfg.ci, cfg.ci_method, seed).fit(
-            cells, stream=view
-        )
+        fit = configured(WithinEventComparison(seed=seed), cfg).fit(cells, stream=view)
         effects.append(fit.effects_.assign(**{S.VIEW: view}))
         pairs.append(fit.pairs_.assign(**{S.VIEW: view}))
         omnibus.append(fit.omnibus_.assign(**{S.VIEW: view}))

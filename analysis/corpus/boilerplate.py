@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from analysis import schema as S
 
@@ -76,7 +77,7 @@ class Stripped:
     lines: pd.DataFrame  # one row per stripped line (S.BOILERPLATE)
 
 
-class BoilerplateStripper:
+class BoilerplateStripper(BaseEstimator):
     """Fit the repeated-line rule on a corpus, then strip boilerplate lines."""
 
     def __init__(
@@ -87,7 +88,7 @@ class BoilerplateStripper:
         max_words: int = 25,
     ):
         self.builtin = builtin
-        self.patterns = tuple(patterns)
+        self.patterns = patterns
         self.repeated = repeated
         self.max_words = max_words
 

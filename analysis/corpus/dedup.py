@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+from sklearn.base import BaseEstimator
 from tqdm import tqdm
 
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
@@ -48,7 +49,7 @@ class _WordHashes(dict):
         return value
 
 
-class DuplicateFinder:
+class DuplicateFinder(BaseEstimator):
     """Find exact and near-duplicate texts (sklearn-style: parameters, then ``fit``)."""
 
     def __init__(

@@ -39,7 +39,7 @@ from analysis.corpus.report import problem, problems_frame, reject, rejects_fram
 from analysis.corpus.validate import validate_records
 from analysis.errors import CorpusError, FramingError
 from analysis.io import write_text
-from analysis.study import Study
+from analysis.study import Study, configured
 
 log = logging.getLogger(__name__)
 
@@ -171,12 +171,7 @@ def _strip_boilerplate(df: pd.DataFrame, cfg) -> tuple[pd.DataFrame, pd.DataFram
     if not cfg.enabled or not len(df):
         df[S.BOILERPLATE_LINES] = np.zeros(len(df), dtype=np.int64)
         return df, S.BOILERPLATE.validate(pd.DataFrame(columns=list(S.BOILERPLATE.columns))), []
-    stripper = BoilerplateStripper(
-        builtin=cfg.builtin,
-        patterns=cfg.patterns,
-        repeated=cfg.repeated,
-        max_words=cfg.max_words,
-    )
+    stripper = configured(BoilerplateStripper(), cfg)
     texts, outlets = df[S.TEXT].tolist(), df[S.OUTLET].tolist()
     stripped = stripper.fit(texts, outlets).transform(texts, outlets, df[S.DOC_ID].tolist())
     df[S.TEXT] = stripped.texts
@@ -246,7 +241,7 @@ def _languages(df: pd.DataFrame, cfg) -> tuple[pd.DataFrame, list[dict[str, Any]
     scores = np.full(len(df), np.nan)
     if cfg.detect and len(df):
         todo = np.flatnonzero(languages.isna().to_numpy())
-        detector = LanguageDetector(min_score=cfg.min_score, sample_chars=cfg.sample_chars)
+        detector = configured(LanguageDetector(), cfg)
         codes, found_scores = detector.detect(df[S.TEXT].iloc[todo].tolist())
         languages.iloc[todo] = codes
         scores[todo] = found_scores
@@ -289,9 +284,7 @@ def _duplicates(df: pd.DataFrame, cfg) -> pd.DataFrame:
         priority = seconds.fillna(np.inf).to_numpy()
     else:
         priority = np.zeros(len(df))
-    finder = DuplicateFinder(
-        threshold=cfg.threshold, shingle_words=cfg.shingle_words, num_perm=cfg.num_perm
-    ).fit(df[S.TEXT].tolist(), priority)
+    finder = configured(DuplicateFinder(), cfg).fit(df[S.TEXT].tolist(), priority)
     has = finder.duplicate_of_ >= 0
     ids = df[S.DOC_ID].to_numpy(dtype=object)
     df.loc[has, S.DUPLICATE_OF] = ids[finder.duplicate_of_[has]]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from tqdm import tqdm
 
 _NO_LANGUAGE = {"zxx", "und"}
@@ -25,7 +26,7 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-class LanguageDetector:
+class LanguageDetector(BaseEstimator):
     """ISO 639 code (py3langid's labels, mostly 639-1) and confidence per text."""
 
     def __init__(self, min_score: float = 0.5, sample_chars: int = 600):

@@ -16,7 +16,7 @@ from analysis import schema as S
 from analysis.events.align import EventAligner, days_since_epoch
 from analysis.events.metrics import alignment_scores, bcubed
 from analysis.events.pins import load_pins
-from analysis.study import EventsConfig
+from analysis.study import EventsConfig, configured
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def assign_events(
             if S.PUBLISHED in articles.columns
             else np.full(n, np.nan)
         )
-        aligner = EventAligner(cfg.threshold, cfg.window_days, cfg.undated, cfg.one_per_outlet).fit(
+        aligner = configured(EventAligner(), cfg).fit(
             vectors[idx], days[idx], articles[S.OUTLET].to_numpy()[idx]
         )
         labels = aligner.labels_

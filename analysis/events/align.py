@@ -42,6 +42,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
+from sklearn.base import BaseEstimator
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ _BLOCK = 1024
 _LARGE_COMPONENT = 5000
 
 
-class EventAligner:
+class EventAligner(BaseEstimator):
     """Group articles into events by vector similarity within a date window.
 
     Parameters

@@ -8,6 +8,7 @@ from analysis import schema as S
 from analysis.compare import FightinWords, compare_outlets, distinctive_words
 from analysis.compare.units import eligible_articles
 from analysis.pipeline import Context, outlet_order, register
+from analysis.study import configured
 
 COMPARISON_TABLES = (
     "outlet_effects",
@@ -76,9 +77,7 @@ def fightin_words_stage(ctx: Context) -> dict[str, pd.DataFrame]:
         usable = usable[usable[S.DOC_ID].isin(set(shared))]
     if not (cfg.enabled and words.enabled):
         usable = usable.iloc[0:0]
-    model = FightinWords(
-        words.prior_scale, words.min_count, words.ngram_max, words.stop_words, words.pairwise_top
-    )
+    model = configured(FightinWords(), words)
     table = distinctive_words(
         ctx.table("sentences"), usable[S.DOC_ID], model, outlet_order(ctx.study), words.pairwise
     )

@@ -38,11 +38,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from analysis import paths
 from analysis import schema as S
 from analysis.embed import DEFAULT_MODEL, Encoder
-from analysis.study import TopicsConfig
+from analysis.study import TopicsConfig, configured
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def cached_encoder_backend(model: str = DEFAULT_MODEL, **encoder_kwargs: Any):
     return CachedEncoderBackend()
 
 
-class TopicModel:
+class TopicModel(BaseEstimator):
     """BERTopic with deterministic, explicit components (scikit-learn conventions).
 
     Fitted attributes: ``model_`` (the BERTopic), ``topics_`` (final topic per
@@ -138,14 +139,14 @@ class TopicModel:
         self.min_topic_size = min_topic_size
         self.nr_topics = nr_topics
         self.top_n_words = top_n_words
-        self.ngram_range = tuple(ngram_range)
+        self.ngram_range = ngram_range
         self.min_df = min_df
-        self.extra_stop_words = tuple(extra_stop_words)
+        self.extra_stop_words = extra_stop_words
         self.reduce_outliers = reduce_outliers
         self.outlier_strategy = outlier_strategy
         self.outlier_threshold = outlier_threshold
-        self.umap = dict(umap or {})
-        self.hdbscan = dict(hdbscan or {})
+        self.umap = umap
+        self.hdbscan = hdbscan
         self.random_state = random_state
         self.embedding_model = embedding_model
 
@@ -153,26 +154,13 @@ class TopicModel:
     def from_config(
         cls, config: TopicsConfig, seed: int, embedding_model: str = DEFAULT_MODEL
     ) -> TopicModel:
-        return cls(
-            min_topic_size=config.min_topic_size,
-            nr_topics=config.nr_topics,
-            top_n_words=config.top_n_words,
-            ngram_range=config.ngram_range,
-            min_df=config.min_df,
-            extra_stop_words=config.extra_stop_words,
-            reduce_outliers=config.reduce_outliers,
-            outlier_strategy=config.outlier_strategy,
-            outlier_threshold=config.outlier_threshold,
-            umap=config.umap.model_dump(),
-            hdbscan=config.hdbscan.model_dump(),
-            random_state=seed,
-            embedding_model=embedding_model,
-        )
+        """The model of a study's ``topics:`` settings (they share the parameters' names)."""
+        return configured(cls(random_state=seed, embedding_model=embedding_model), config)
 
     # --- components -----------------------------------------------------------------
     @property
     def min_cluster_size(self) -> int:
-        return self.hdbscan.get("min_cluster_size") or self.min_topic_size
+        return (self.hdbscan or {}).get("min_cluster_size") or self.min_topic_size
 
     def vectorizer(self):
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
@@ -180,7 +168,7 @@ class TopicModel:
         stop_words = sorted(ENGLISH_STOP_WORDS | {w.lower() for w in self.extra_stop_words})
         return CountVectorizer(
             stop_words=stop_words,
-            ngram_range=self.ngram_range,
+            ngram_range=tuple(self.ngram_range),
             min_df=self.min_df,
             token_pattern=TOKEN_PATTERN,
         )
@@ -192,7 +180,7 @@ class TopicModel:
         from umap import UMAP
 
         umap_params = {"n_neighbors": 15, "n_components": 5, "min_dist": 0.0, "metric": "cosine"}
-        umap_params.update(self.umap)
+        umap_params.update(self.umap or {})
         if umap_params["n_neighbors"] >= n_documents:
             log.warning(
                 "only %d documents: UMAP n_neighbors lowered from %d to %d",
@@ -201,7 +189,7 @@ class TopicModel:
                 n_documents - 1,
             )
             umap_params["n_neighbors"] = n_documents - 1
-        hdb = {k: v for k, v in self.hdbscan.items() if k != "min_cluster_size"}
+        hdb = {k: v for k, v in (self.hdbscan or {}).items() if k != "min_cluster_size"}
         return BERTopic(
             embedding_model=cached_encoder_backend(self.embedding_model),
             # n_jobs=1: UMAP is reproducible with a seed only when single-threaded
@@ -238,7 +226,7 @@ class TopicModel:
         self.n_documents_ = n
         # UMAP's spectral layout needs more points than dimensions, and HDBSCAN cannot
         # find two clusters of min_cluster_size in fewer than twice that many points.
-        needed = max(2 * self.min_cluster_size, self.umap.get("n_components", 5) + 2)
+        needed = max(2 * self.min_cluster_size, (self.umap or {}).get("n_components", 5) + 2)
         if n < needed:
             log.warning(
                 "%d units are too few for a topic model (need at least %d with "

@@ -133,21 +133,8 @@ def load_topic_model(folder: Path, embedding_cache_dir: Path | None = None):
 
 
 def _params(model: TopicModel) -> dict[str, Any]:
-    names = (
-        "min_topic_size",
-        "nr_topics",
-        "top_n_words",
-        "ngram_range",
-        "min_df",
-        "extra_stop_words",
-        "reduce_outliers",
-        "outlier_strategy",
-        "outlier_threshold",
-        "umap",
-        "hdbscan",
-        "random_state",
-    )
-    return {name: getattr(model, name) for name in names}
+    """The fitting parameters (the embedding model has its own manifest entry)."""
+    return {k: v for k, v in model.get_params().items() if k != "embedding_model"}
 
 
 def _readable(folder: Path) -> None:
