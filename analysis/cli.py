@@ -72,7 +72,6 @@ def run(
     ] = None,
 ) -> None:
     """Run a study's pipeline, skipping every stage whose inputs are unchanged."""
-    import analysis.stages  # noqa: F401  (registers the stages)
     from analysis.pipeline import run as run_pipeline
     from analysis.study import Study
 
@@ -97,7 +96,6 @@ def run(
 @app.command()
 def stages() -> None:
     """List the pipeline's stages in run order."""
-    import analysis.stages  # noqa: F401
     from analysis.pipeline import order
 
     for s in order():
@@ -145,7 +143,6 @@ def annotate_export(
     n: Annotated[int, typer.Option("--n", help="number of sentences")] = 200,
 ) -> None:
     """Write a stratified sample of sentences (by outlet and frame presence) for coding."""
-    import analysis.stages  # noqa: F401
     from analysis.frames.annotate import export_sample
     from analysis.frames.gold import load_gold
     from analysis.io import write_text

@@ -1,45 +1,63 @@
 """The stage graph and the skip-if-unchanged logic.
 
-A stage is a named function from a study and its upstream tables to its own tables.
-Stages register themselves by name (see ``analysis/stages.py``). Each stage's output
-carries a fingerprint: the hash of the stage's name and version, the slice of the study
-config it reads, the content of any raw files it reads, and its inputs' fingerprints.
-A stage whose stored fingerprint matches is skipped, so editing the codebook re-runs
-scoring and aggregation but never ingestion or embedding.
+A stage is a function from a study and its input tables to its output tables. Each
+lives in its own module of ``analysis/stages/`` and registers itself with
+:func:`register`: its name, the stages whose tables it reads (``inputs``), the tables it
+writes with their schemas (``outputs``), and the slice of study.yaml and the raw files
+it reads. :func:`register_all` imports every stage module; the pipeline calls it itself.
+
+Each output carries a fingerprint: the hash of the stage's name, its code (its module
+and every ``analysis`` module that imports, see :mod:`analysis.sourcehash`), its config
+slice, its raw files' content and its inputs' fingerprints. A stage whose stored
+fingerprint matches is skipped: editing the codebook re-runs scoring and aggregation
+but never ingestion or embedding; editing a function re-runs the stages that use it.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pandera.pandas as pa
+import pyarrow
 
-from analysis import paths
+from analysis import paths, stages
 from analysis import schema as S
 from analysis.errors import StageError
-from analysis.io import read_matrix, read_meta, read_table, write_table
+from analysis.io import read_meta, read_table, write_table
 from analysis.provenance import git_commit, hash_obj, package_versions, path_sha256
+from analysis.sourcehash import code_hash
 from analysis.study import Study
 
 log = logging.getLogger(__name__)
+
+Table = pd.DataFrame | pyarrow.Table  # Arrow for tables holding vectors
 
 
 @dataclass(frozen=True)
 class Stage:
     name: str
-    version: str  # bump when a change to the stage's code changes its output
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]  # table names; each is written to <build>/<name>.parquet
-    run: Callable[[Context], dict[str, pd.DataFrame]]
+    inputs: tuple[str, ...]  # the stages whose tables this one reads
+    outputs: Mapping[str, pa.DataFrameSchema]  # table -> schema; written to <build>/<table>.parquet
+    run: Callable[[Context], dict[str, Table | None]]
     config: Callable[[Study], Any] = lambda study: None
     raw_files: Callable[[Study], list[Path]] = lambda study: []
+    version: str | None = None  # bump to re-run when something the code hash misses changed
     description: str = ""
+
+    @property
+    def module(self) -> str:
+        return self.run.__module__
+
+    def code(self) -> str:
+        return code_hash(self.module)
 
 
 REGISTRY: dict[str, Stage] = {}
@@ -48,30 +66,41 @@ REGISTRY: dict[str, Stage] = {}
 def register(
     name: str,
     *,
-    version: str,
+    outputs: Mapping[str, pa.DataFrameSchema],
     inputs: Iterable[str] = (),
-    outputs: Iterable[str],
     config: Callable[[Study], Any] | None = None,
     raw_files: Callable[[Study], list[Path]] | None = None,
+    version: str | None = None,
 ):
-    """Decorator registering a stage function under ``name``."""
+    """Decorator registering a stage function under ``name``.
 
-    def wrap(fn: Callable[[Context], dict[str, pd.DataFrame]]):
+    The function takes a :class:`Context` and returns ``{table: DataFrame}`` for every
+    table in ``outputs`` (``None`` writes the table empty, with its schema's columns).
+    """
+
+    def wrap(fn: Callable[[Context], dict[str, Table | None]]):
         if name in REGISTRY:
             raise ValueError(f"stage {name!r} registered twice")
         REGISTRY[name] = Stage(
             name=name,
-            version=version,
             inputs=tuple(inputs),
-            outputs=tuple(outputs),
+            outputs=dict(outputs),
             run=fn,
             config=config or (lambda study: None),
             raw_files=raw_files or (lambda study: []),
+            version=version,
             description=(fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else "",
         )
         return fn
 
     return wrap
+
+
+def register_all() -> dict[str, Stage]:
+    """Register every stage listed in :data:`analysis.stages.STAGES` (idempotent)."""
+    for module in stages.STAGES:
+        importlib.import_module(f"{stages.__name__}.{module}")
+    return REGISTRY
 
 
 def table_path(study: Study, table: str) -> Path:
@@ -89,6 +118,11 @@ def load_table(study: Study, name: str) -> pd.DataFrame:
     if record:
         with open(record, "a", encoding="utf-8") as fh:
             fh.write(f"{path}\n")
+    return _read(study, name)
+
+
+def _read(study: Study, name: str) -> pd.DataFrame:
+    path = table_path(study, name)
     if not path.exists():
         raise StageError(
             f"table {name!r} of study {study.name!r} has not been built ({path})",
@@ -104,24 +138,24 @@ def outlet_order(study: Study) -> list[str]:
 
 @dataclass
 class Context:
-    """What a running stage may use: the study, upstream tables, shared resources."""
+    """What a running stage may use: the study, its input tables, shared resources."""
 
     study: Study
     resources: dict[str, Any] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
+    stage: Stage | None = None  # the stage running; it may read only its inputs' tables
 
     def table(self, name: str) -> pd.DataFrame:
-        return load_table(self.study, name)
+        """An input table of the running stage."""
+        return _read(self.study, self._declared(name))
 
-    def matrix(self, name: str, column: str) -> tuple[pd.DataFrame, Any]:
-        """A table whose ``column`` holds vectors: (other columns, (n, d) matrix)."""
-        path = table_path(self.study, name)
-        if not path.exists():
-            raise StageError(
-                f"table {name!r} has not been built ({path})",
-                hint=f"run `framing run {self.study.root}`",
-            )
-        return read_matrix(path, column)
+    def table_path(self, name: str) -> Path:
+        """Where an input table of the running stage is (to read part of it)."""
+        return table_path(self.study, self._declared(name))
+
+    def outlet_order(self) -> list[str]:
+        """Outlets in the outlets.csv order (the ``outlets`` table of stage ``articles``)."""
+        return self.table("outlets")[S.OUTLET].tolist()
 
     def resource(self, key: str, factory: Callable[[], Any]) -> Any:
         if key not in self.resources:
@@ -130,6 +164,19 @@ class Context:
 
     def count(self, key: str, n: int) -> None:
         self.counters[key] = self.counters.get(key, 0) + n
+
+    def _declared(self, table: str) -> str:
+        if self.stage is None:
+            return table
+        writer = producer(table)
+        if writer.name not in self.stage.inputs:
+            raise StageError(
+                f"stage {self.stage.name!r} reads table {table!r} without declaring stage "
+                f"{writer.name!r} (which writes it) as an input",
+                hint=f"add {writer.name!r} to inputs= of @register({self.stage.name!r}) in "
+                f"{self.stage.module}",
+            )
+        return table
 
 
 @dataclass
@@ -142,6 +189,7 @@ class StageReport:
 
 def order(targets: Iterable[str] | None = None) -> list[Stage]:
     """Stages needed for ``targets`` (all when None), upstream first."""
+    register_all()
     wanted = list(targets) if targets else list(REGISTRY)
     seen: list[str] = []
 
@@ -161,10 +209,11 @@ def order(targets: Iterable[str] | None = None) -> list[Stage]:
 
 
 def producer(table: str) -> Stage:
-    for stage in REGISTRY.values():
+    """The stage that writes ``table``."""
+    for stage in register_all().values():
         if table in stage.outputs:
             return stage
-    raise StageError(f"no stage produces table {table!r}")
+    raise StageError(f"no stage writes table {table!r}")
 
 
 def fingerprint(stage: Stage, study: Study, upstream: dict[str, str]) -> str:
@@ -172,6 +221,7 @@ def fingerprint(stage: Stage, study: Study, upstream: dict[str, str]) -> str:
         {
             "stage": stage.name,
             "version": stage.version,
+            "code": stage.code(),
             "config": stage.config(study),
             "raw": raw_hashes(stage, study),
             "inputs": {dep: upstream[dep] for dep in stage.inputs},
@@ -199,6 +249,43 @@ def is_current(stage: Stage, study: Study, fp: str) -> bool:
     return True
 
 
+def execute(stage: Stage, ctx: Context) -> dict[str, Table]:
+    """Run one stage: it reads only its inputs' tables; its tables are checked."""
+    ctx.stage = stage
+    try:
+        tables = stage.run(ctx)
+    finally:
+        ctx.stage = None
+    missing = set(stage.outputs) - set(tables)
+    extra = set(tables) - set(stage.outputs)
+    if missing or extra:
+        raise StageError(
+            f"stage {stage.name!r} returned tables {sorted(tables)}, but declares "
+            f"{sorted(stage.outputs)} in its outputs"
+        )
+    return {name: conform(tables[name], schema) for name, schema in stage.outputs.items()}
+
+
+def conform(table: Table | None, schema: pa.DataFrameSchema) -> Table:
+    """``table`` validated against ``schema`` and coerced to its types.
+
+    ``None`` becomes an empty table with the schema's columns and types. In an Arrow
+    table, the vector columns (:data:`analysis.schema.VECTOR_COLUMNS`) must be
+    fixed-size lists of float32, and the schema validates the other columns.
+    """
+    if table is None:
+        table = pd.DataFrame({column: pd.Series(dtype=object) for column in schema.columns})
+    if isinstance(table, pd.DataFrame):
+        return schema.validate(table)
+    vectors = [c for c in table.column_names if c in S.VECTOR_COLUMNS]
+    for column in vectors:
+        kind = table.schema.field(column).type
+        if not (pyarrow.types.is_fixed_size_list(kind) and kind.value_type == pyarrow.float32()):
+            raise TypeError(f"{schema.name}.{column}: {kind}, expected fixed_size_list<float>")
+    schema.validate(table.drop_columns(vectors).to_pandas())
+    return table
+
+
 def run(
     study: Study,
     targets: Iterable[str] | None = None,
@@ -222,13 +309,11 @@ def run(
             continue
         log.info("%-14s running", stage.name)
         start = time.perf_counter()
-        tables = stage.run(ctx)
-        missing = set(stage.outputs) - set(tables)
-        if missing:
-            raise StageError(f"stage {stage.name!r} did not return table(s) {sorted(missing)}")
+        tables = execute(stage, ctx)
         meta = {
             "stage": stage.name,
             "version": stage.version,
+            "code": stage.code(),
             "fingerprint": fp,
             "inputs": {dep: prints[dep] for dep in stage.inputs},
             "config": stage.config(study),
@@ -237,8 +322,8 @@ def run(
             "packages": package_versions(),
             "git": git_commit(),
         }
-        for table in stage.outputs:
-            write_table(tables[table], table_path(study, table), meta)
+        for name, table in tables.items():
+            write_table(table, table_path(study, name), meta)
         seconds = time.perf_counter() - start
         log.info("%-14s done in %.1fs", stage.name, seconds)
         reports.append(StageReport(stage.name, "ran", seconds, fp))

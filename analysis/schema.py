@@ -1,7 +1,10 @@
 """Column names and dtypes of every table, defined once and imported everywhere.
 
-Every stage validates the table it writes against the schema here, so a contract that
-drifts fails at the stage that broke it, not three stages later in a notebook.
+Each stage declares the schema of every table it writes (``outputs`` in
+``analysis/pipeline.py``), and the pipeline validates, and coerces, each table against
+it before writing. A contract that drifts fails at the stage that broke it, not three
+stages later in a notebook. One name per column: a column shared by several tables
+(``reason``, ``value``) has one constant.
 """
 
 from __future__ import annotations
@@ -46,8 +49,11 @@ VOICE = "voice"
 SPEAKER = "speaker"
 
 # --- embeddings ---------------------------------------------------------------------
-TEXT_KEY = "text_key"
+TEXT_KEY = "text_key"  # the embedding cache's key of the sentence text
 EMBEDDING = "embedding"
+# Vector columns are Arrow fixed-size lists of float32, one (n, d) matrix that pandas
+# cannot hold; their tables are Arrow tables, whose other columns the schema validates.
+VECTOR_COLUMNS = (EMBEDDING,)
 
 # --- frame scores -------------------------------------------------------------------
 FRAME = "frame"
@@ -167,6 +173,18 @@ FRAME_THRESHOLDS = pa.DataFrameSchema(
     strict=True,
     coerce=True,
     name="frame_thresholds",
+)
+
+EMBEDDINGS = pa.DataFrameSchema(
+    {
+        DOC_ID: pa.Column(str),
+        SENT_ID: pa.Column("int32", pa.Check.ge(0)),
+        TEXT_KEY: pa.Column(str, _nonempty),
+        # EMBEDDING: fixed-size list of float32 (see VECTOR_COLUMNS)
+    },
+    unique=[DOC_ID, SENT_ID],
+    strict=True,
+    name="embeddings",
 )
 
 ARTICLE_FRAMES = pa.DataFrameSchema(
@@ -543,8 +561,8 @@ TOPIC_TIME = pa.DataFrameSchema(
 # an unparseable date, a guessed encoding. BOILERPLATE lists each stripped line.
 FIELD = "field"  # the schema field (or source column) concerned; null for the whole record
 REJECT_CODE = "code"  # short machine-readable reason, one of REJECT_CODES / PROBLEM_CODES
-REJECT_REASON = "reason"  # the reason in words, naming what to do where it helps
-PROBLEM_VALUE = "value"  # the offending value as read (truncated to 200 characters)
+# REASON: the reason in words, naming what to do where it helps.
+# VALUE: the offending value as read (truncated to 200 characters).
 LINE_NO = "line_no"  # 0-based line of the article text as read, before stripping
 RULE = "rule"  # which boilerplate rule matched
 
@@ -577,7 +595,7 @@ REJECTS = pa.DataFrameSchema(
         DOC_ID: pa.Column(str, nullable=True),
         FIELD: pa.Column(str, nullable=True),
         REJECT_CODE: pa.Column(str, pa.Check.isin(REJECT_CODES)),
-        REJECT_REASON: pa.Column(str, _nonempty),
+        REASON: pa.Column(str, _nonempty),
     },
     strict=True,
     coerce=True,
@@ -590,9 +608,9 @@ PROBLEMS = pa.DataFrameSchema(
         SOURCE_ROW: pa.Column("Int64", nullable=True),
         DOC_ID: pa.Column(str, nullable=True),
         FIELD: pa.Column(str, nullable=True),
-        PROBLEM_VALUE: pa.Column(str, nullable=True),
+        VALUE: pa.Column(str, nullable=True),
         REJECT_CODE: pa.Column(str, pa.Check.isin(PROBLEM_CODES)),
-        REJECT_REASON: pa.Column(str, _nonempty),
+        REASON: pa.Column(str, _nonempty),
     },
     strict=True,
     coerce=True,
@@ -610,4 +628,24 @@ BOILERPLATE = pa.DataFrameSchema(
     strict=True,
     coerce=True,
     name="boilerplate",
+)
+
+
+# === validation: automated codes against gold (human) codes ====================
+# One row per method, frame and metric (and label, for per-code metrics such as F1).
+METHOD = "method"  # "axis" (codebook axes), "supervised" (classifier), "voice_rules"
+SUPPORT = "support"  # the number of gold-coded sentences the value rests on
+
+VALIDATION = pa.DataFrameSchema(
+    {
+        METHOD: pa.Column(str),
+        FRAME: pa.Column(str, nullable=True),  # null for voice
+        METRIC: pa.Column(str),
+        LABEL: pa.Column(str, nullable=True),  # the code, for per-code metrics
+        VALUE: pa.Column("float64", nullable=True),
+        SUPPORT: pa.Column("int64", pa.Check.ge(0)),
+    },
+    strict=True,
+    coerce=True,
+    name="validation",
 )

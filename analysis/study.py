@@ -353,8 +353,9 @@ class TopicsConfig(_Strict):
     # {topic id: label} or {topic id: {label: ..., terms: [...]}}; unnamed topics are
     # labelled by their top c-TF-IDF terms. Ids are those of the current fit.
     rename: dict[int, str | TopicRename] = Field(default_factory=dict)
-    # Where event ids come from, for clustered CIs and event fixed effects: "auto" uses
-    # the `events` table when an events stage exists, else articles.event_id.
+    # Where event ids come from, for clustered CIs and event fixed effects: "auto" and
+    # "events" use the `events` table (given ids, else inferred or pinned events),
+    # "articles" only the corpus's own event_id.
     event_source: Literal["auto", "articles", "events", "none"] = "auto"
     time_bin: Literal["auto", "week", "month", "quarter", "year"] = "auto"
 

@@ -196,7 +196,6 @@ def main() -> int:
         return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s %(message)s")
 
-    import analysis.stages  # noqa: F401  (registers the stages)
     from analysis import schema as S
     from analysis.events import assign_events
     from analysis.events.metrics import alignment_scores

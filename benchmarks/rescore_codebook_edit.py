@@ -20,7 +20,6 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-import analysis.stages  # noqa: F401  (registers the stages)
 from analysis import paths
 from analysis.io import write_text
 from analysis.pipeline import run

@@ -8,7 +8,6 @@ import json
 import pandas as pd
 import pytest
 
-import analysis.stages  # noqa: F401  (registers the stages)
 from analysis import schema as S
 from analysis.figures import compare as plots
 from analysis.figures import save, style

@@ -52,6 +52,6 @@ def test_undetermined_language_can_be_filtered_out(tmp_path):
     )
     result = run(study)
     assert list(result.articles[S.DOC_ID]) == ["a"]
-    assert result.rejects[S.REJECT_REASON].tolist() == [
+    assert result.rejects[S.REASON].tolist() == [
         "undetermined language is not among ingest.language.keep ['en']"
     ]

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 import yaml
 
-import analysis.stages  # noqa: F401  (registers the stages)
 from analysis import schema as S
 from analysis.embed import Encoder
 from analysis.events import alignment_scores, assign_events

@@ -40,16 +40,14 @@ def test_broken_json_line_is_rejected_with_its_line(tmp_path):
         2,
         "unreadable",
     )
-    assert rej[S.REJECT_REASON] == "invalid JSON: Expecting ',' delimiter at column 36"
+    assert rej[S.REASON] == "invalid JSON: Expecting ',' delimiter at column 36"
 
 
 def test_json_line_holding_an_array_is_rejected(tmp_path):
     result = run(jsonl_study(tmp_path, jsonl([article("a")]) + '["b", "Herald", "text"]\n'))
     rej = one_reject(result)
     assert rej[S.SOURCE_ROW] == 2
-    assert rej[S.REJECT_REASON] == (
-        "the line holds a JSON array, not an object (one record per line)"
-    )
+    assert rej[S.REASON] == ("the line holds a JSON array, not an object (one record per line)")
 
 
 def test_truncated_last_line_is_rejected_and_blank_lines_are_not_records(tmp_path):
@@ -58,13 +56,13 @@ def test_truncated_last_line_is_rejected_and_blank_lines_are_not_records(tmp_pat
     assert result.n_read == 2
     rej = one_reject(result)
     assert rej[S.SOURCE_ROW] == 4
-    assert rej[S.REJECT_REASON].startswith("invalid JSON: Unterminated string")
+    assert rej[S.REASON].startswith("invalid JSON: Unterminated string")
 
 
 def test_deeply_nested_json_line_is_rejected_not_a_crash(tmp_path):
     content = jsonl([article("a")]) + "[" * 100_000 + "\n"
     rej = one_reject(run(jsonl_study(tmp_path, content)))
-    assert (rej[S.SOURCE_ROW], rej[S.REJECT_REASON]) == (2, "JSON nested too deeply")
+    assert (rej[S.SOURCE_ROW], rej[S.REASON]) == (2, "JSON nested too deeply")
 
 
 def test_csv_row_with_a_stray_quote_is_rejected_and_reading_goes_on(tmp_path):
@@ -73,14 +71,14 @@ def test_csv_row_with_a_stray_quote_is_rejected_and_reading_goes_on(tmp_path):
     assert list(result.articles[S.DOC_ID]) == ["a", "c"]
     rej = one_reject(result)
     assert (rej[S.SOURCE_ROW], rej[S.REJECT_CODE]) == (3, "unreadable")
-    assert rej[S.REJECT_REASON] == "cannot parse as CSV: ',' expected after '\"'"
+    assert rej[S.REASON] == "cannot parse as CSV: ',' expected after '\"'"
 
 
 def test_csv_row_with_too_many_fields_is_rejected(tmp_path):
     content = "doc_id,outlet,text\na,Herald,One, two\nb,Herald,Fine.\n"
     rej = one_reject(run(csv_study(tmp_path, content)))
     assert rej[S.SOURCE_ROW] == 2
-    assert rej[S.REJECT_REASON] == (
+    assert rej[S.REASON] == (
         "4 field(s) but the header has 3: check the quoting and that the delimiter is ','"
     )
 
@@ -111,7 +109,7 @@ def test_latin1_file_is_detected_and_the_guess_reported(tmp_path):
     assert result.articles[S.TEXT].tolist() == [text, "À côté."]
     assert result.articles[S.OUTLET].tolist() == ["Zürcher Blatt", "Le Monde"]
     prob = one_problem(result)
-    assert (prob[S.REJECT_CODE], prob[S.PROBLEM_VALUE]) == ("encoding_guessed", "cp1252")
+    assert (prob[S.REJECT_CODE], prob[S.VALUE]) == ("encoding_guessed", "cp1252")
 
 
 def test_latin1_file_with_its_encoding_set_reads_without_a_problem(tmp_path):
@@ -190,7 +188,7 @@ def test_id_template_with_an_empty_column_rejects_the_record(tmp_path):
     assert list(result.articles[S.DOC_ID]) == ["x-1"]
     rej = one_reject(result)
     assert (rej[S.REJECT_CODE], rej[S.FIELD], rej[S.SOURCE_ROW]) == ("bad_id", "doc_id", 3)
-    assert rej[S.REJECT_REASON] == (
+    assert rej[S.REASON] == (
         "cannot build doc_id from id_template 'x-{num}': column 'num' is empty"
     )
 
@@ -204,7 +202,7 @@ def test_duplicate_ids_keep_the_first_and_name_it(tmp_path):
     assert list(result.articles[S.DOC_ID]) == ["a", "b"]
     rej = one_reject(result)
     assert (rej[S.REJECT_CODE], rej[S.SOURCE_ROW], rej[S.DOC_ID]) == ("duplicate_id", 3, "a")
-    assert "already used by the record at a.jsonl row 1" in rej[S.REJECT_REASON]
+    assert "already used by the record at a.jsonl row 1" in rej[S.REASON]
 
 
 def test_a_broken_first_copy_does_not_take_a_valid_duplicate_down(tmp_path):
@@ -217,7 +215,7 @@ def test_a_broken_first_copy_does_not_take_a_valid_duplicate_down(tmp_path):
 def test_empty_text_is_rejected(tmp_path):
     rej = one_reject(run(jsonl_study(tmp_path, jsonl([article("a"), article("b", text="")]))))
     assert (rej[S.DOC_ID], rej[S.REJECT_CODE], rej[S.FIELD]) == ("b", "empty", "text")
-    assert rej[S.REJECT_REASON] == "text is empty or whitespace only"
+    assert rej[S.REASON] == "text is empty or whitespace only"
 
 
 def test_whitespace_and_invisible_only_text_is_rejected(tmp_path):
@@ -235,9 +233,7 @@ def test_text_that_is_only_boilerplate_is_rejected_with_that_reason(tmp_path):
     )
     result = run(study)
     rej = one_reject(result)
-    assert rej[S.REJECT_REASON] == (
-        "text is empty after removing boilerplate lines (see boilerplate.csv)"
-    )
+    assert rej[S.REASON] == ("text is empty after removing boilerplate lines (see boilerplate.csv)")
     assert sorted(result.boilerplate[S.TEXT]) == ["Advertisement", "Read more: x"]
 
 
@@ -248,7 +244,7 @@ def test_nan_and_null_in_required_fields_are_rejected_as_missing(tmp_path):
     content += '{"outlet": "H", "text": "no id"}\n'
     result = run(jsonl_study(tmp_path, content))
     assert list(result.articles[S.DOC_ID]) == ["a"]
-    got = result.rejects[[S.SOURCE_ROW, S.FIELD, S.REJECT_CODE, S.REJECT_REASON]]
+    got = result.rejects[[S.SOURCE_ROW, S.FIELD, S.REJECT_CODE, S.REASON]]
     assert got.values.tolist() == [
         [2, "text", "missing", "text is missing (null, NaN, or a CSV cell listed in na_values)"],
         [
@@ -283,7 +279,7 @@ def test_text_that_is_a_number_or_an_object_is_rejected(tmp_path):
         [article("a"), article("b", text=42), {"doc_id": "c", "outlet": "H", "text": {"x": 1}}]
     )
     result = run(jsonl_study(tmp_path, content))
-    assert result.rejects[[S.DOC_ID, S.REJECT_CODE, S.REJECT_REASON]].values.tolist() == [
+    assert result.rejects[[S.DOC_ID, S.REJECT_CODE, S.REASON]].values.tolist() == [
         ["b", "bad_type", "text: a number (42), not text"],
         [
             "c",
@@ -410,9 +406,9 @@ def test_a_bad_date_is_a_reported_problem_and_the_record_kept(tmp_path, value, c
     assert list(result.articles[S.DOC_ID]) == ["a", "b"]
     assert result.articles[S.PUBLISHED].isna().tolist() == [False, True]
     prob = one_problem(result)
-    assert (prob[S.DOC_ID], prob[S.FIELD], prob[S.PROBLEM_VALUE]) == ("b", "published", str(value))
+    assert (prob[S.DOC_ID], prob[S.FIELD], prob[S.VALUE]) == ("b", "published", str(value))
     assert (prob[S.SOURCE_FILE], prob[S.SOURCE_ROW], prob[S.REJECT_CODE]) == ("a.jsonl", 2, code)
-    assert prob[S.REJECT_REASON].startswith(reason)
+    assert prob[S.REASON].startswith(reason)
 
 
 def test_day_first_dates_in_a_month_first_source_are_reported(tmp_path):
@@ -420,8 +416,8 @@ def test_day_first_dates_in_a_month_first_source_are_reported(tmp_path):
     result = run(jsonl_study(tmp_path, jsonl(records)))
     prob = one_problem(result)
     assert prob[S.REJECT_CODE] == "date_convention"
-    assert "1 date(s) in this source can only be read day/month" in prob[S.REJECT_REASON]
-    assert "set `dayfirst: true`" in prob[S.REJECT_REASON]
+    assert "1 date(s) in this source can only be read day/month" in prob[S.REASON]
+    assert "set `dayfirst: true`" in prob[S.REASON]
     assert result.articles[S.PUBLISHED].dt.month.tolist() == [5, 3]  # 03/04 read month-first
 
 
@@ -549,7 +545,7 @@ def test_language_filter_rejects_other_languages_with_the_reason(tmp_path):
     assert list(result.articles[S.DOC_ID]) == ["en1"]
     rej = one_reject(result)
     assert (rej[S.DOC_ID], rej[S.REJECT_CODE]) == ("de1", "language")
-    assert rej[S.REJECT_REASON] == "language 'de' is not among ingest.language.keep ['en']"
+    assert rej[S.REASON] == "language 'de' is not among ingest.language.keep ['en']"
 
 
 def test_latin1_html_page_is_read_by_its_own_charset_declaration(tmp_path):

@@ -7,7 +7,6 @@ import json
 import pandas as pd
 import pytest
 
-import analysis.stages  # noqa: F401  (registers the stages)
 from analysis import schema as S
 from analysis.corpus.ingest import ingest
 from analysis.io import read_meta
@@ -223,7 +222,7 @@ def test_outlets_derived_from_articles_with_metadata_and_conflicts_reported(tmp_
     assert outlets[S.GROUP].to_dict() == {"Gazette": "right", "Herald": "left"}
     prob = one_problem(result)
     assert prob[S.REJECT_CODE] == "outlet_metadata"
-    assert "'Herald' has 2 values for group" in prob[S.REJECT_REASON]
+    assert "'Herald' has 2 values for group" in prob[S.REASON]
 
 
 def test_articles_stage_writes_tables_and_csvs_and_skips_when_unchanged(tmp_path):

@@ -5,7 +5,6 @@ import pytest
 import yaml
 
 from analysis import schema as S
-from analysis import stages  # noqa: F401  (registers the stages)
 from analysis.errors import StageError
 from analysis.io import read_meta
 from analysis.pipeline import order, run, table_path

@@ -6,8 +6,9 @@ from analysis import schema as S
 from analysis.errors import CorpusError
 from analysis.frames.agreement import agreement, krippendorff_alpha
 from analysis.frames.annotate import _allocate, export_sample, import_codes, merge_codes
+from analysis.frames.gold import gold_labels
 from analysis.frames.supervised import EmbeddingClassifier, cross_fitted_proba, out_of_fold_proba
-from analysis.frames.validation import axis_labels, gold_labels, validate_axis
+from analysis.frames.validation import axis_labels, validate_axis
 from analysis.study import Codebook
 from tests.conftest import TINY_CODEBOOK
 

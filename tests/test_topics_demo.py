@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import analysis.stages  # noqa: F401  (registers the stages)
 from analysis import schema as S
 from analysis.notebooks import execute
 from analysis.pipeline import load_table, run

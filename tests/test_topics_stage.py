@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import yaml
 
-import analysis.stages  # noqa: F401  (registers the stages)
 from analysis import schema as S
 from analysis.errors import StudyConfigError
 from analysis.pipeline import load_table, run

@@ -8,11 +8,12 @@ import pytest
 
 from analysis import schema as S
 from analysis.errors import StageError, StudyConfigError
+from analysis.stages.vectors import check_aligned
 from analysis.study import TopicRename, TopicsConfig
 from analysis.topics.evaluate import dominant_topics, event_agreement, partition_agreement
 from analysis.topics.labels import topic_labels
 from analysis.topics.model import TOKEN_PATTERN, auto_label
-from analysis.topics.units import TOO_SHORT, build_units, check_aligned
+from analysis.topics.units import TOO_SHORT, build_units
 
 
 def sentences() -> pd.DataFrame:

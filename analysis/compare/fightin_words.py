@@ -214,5 +214,5 @@ def distinctive_words(
         parts.append(table.assign(**{S.VIEW: view}))
     columns = list(S.FIGHTIN_WORDS.columns)
     if not parts:
-        return S.FIGHTIN_WORDS.validate(pd.DataFrame({c: pd.Series(dtype=object) for c in columns}))
-    return S.FIGHTIN_WORDS.validate(pd.concat(parts, ignore_index=True)[columns])
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]

@@ -248,20 +248,20 @@ def compare_outlets(
     pair_table[S.SIGNIFICANT] = pair_table[S.Q_VALUE].le(cfg.fdr).fillna(False).astype(bool)
     test_table[S.Q_VALUE] = _adjust(test_table, family)
     return ComparisonTables(
-        outlet_effects=S.OUTLET_EFFECTS.validate(_frame(effects, S.OUTLET_EFFECTS)),
-        pairwise_differences=S.PAIRWISE_DIFFERENCES.validate(pair_table),
-        frame_tests=S.FRAME_TESTS.validate(test_table),
-        regression=S.REGRESSION.validate(_frame(regression, S.REGRESSION)),
-        comparison_units=S.COMPARISON_UNITS.validate(pd.concat(units, ignore_index=True))
+        outlet_effects=_frame(effects, S.OUTLET_EFFECTS),
+        pairwise_differences=pair_table,
+        frame_tests=test_table,
+        regression=_frame(regression, S.REGRESSION),
+        comparison_units=pd.concat(units, ignore_index=True)
         if units
-        else S.COMPARISON_UNITS.validate(_frame([], S.COMPARISON_UNITS)),
+        else _frame([], S.COMPARISON_UNITS),
     )
 
 
 def _frame(parts: list[pd.DataFrame], schema) -> pd.DataFrame:
     columns = list(schema.columns)
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)
     return out[[c for c in columns if c in out.columns]]
 

@@ -34,7 +34,7 @@ def reject(
         S.DOC_ID: doc_id,
         S.FIELD: field,
         S.REJECT_CODE: code,
-        S.REJECT_REASON: reason,
+        S.REASON: reason,
     }
 
 
@@ -54,9 +54,9 @@ def problem(
         S.SOURCE_ROW: source_row,
         S.DOC_ID: doc_id,
         S.FIELD: field,
-        S.PROBLEM_VALUE: None if value is None else shorten(str(value)),
+        S.VALUE: None if value is None else shorten(str(value)),
         S.REJECT_CODE: code,
-        S.REJECT_REASON: reason,
+        S.REASON: reason,
     }
 
 
@@ -65,11 +65,11 @@ def shorten(value: str, limit: int = _MAX_VALUE_CHARS) -> str:
 
 
 def rejects_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    return S.REJECTS.validate(_frame(rows, REJECT_COLUMNS))
+    return _frame(rows, REJECT_COLUMNS)
 
 
 def problems_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    return S.PROBLEMS.validate(_frame(rows, PROBLEM_COLUMNS))
+    return _frame(rows, PROBLEM_COLUMNS)
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:

@@ -153,7 +153,7 @@ def assign_events(
     table[S.NEAREST_OTHER_EVENT] = pd.Series(near_event, dtype=object)
     table[S.NEAREST_OTHER_SIMILARITY] = nearest_sim
     table[S.NOTE] = note.astype(str)
-    return S.EVENTS.validate(table), S.EVENT_ALIGNMENT.validate(metrics)
+    return table, metrics
 
 
 def _event_names(labels: np.ndarray, doc_ids: np.ndarray, days: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis import schema as S
 from analysis.figures.style import EDGE, OKABE_ITO, figure_size
 from analysis.study import Codebook
 
@@ -23,7 +24,7 @@ METRICS = {
 
 def validation_summary(validation: pd.DataFrame, codebook: Codebook) -> Figure:
     """Frame agreement per metric (one panel each, methods side by side), then voice F1."""
-    frames = [f for f in codebook.frames if f.id in set(validation["frame"].dropna())]
+    frames = [f for f in codebook.frames if f.id in set(validation[S.FRAME].dropna())]
     width, _ = figure_size(2)
     fig, axes = plt.subplots(
         1, 4, figsize=(width, 0.9 + 0.32 * len(frames)), width_ratios=[1, 1, 1, 1.1]
@@ -31,8 +32,8 @@ def validation_summary(validation: pd.DataFrame, codebook: Codebook) -> Figure:
     y = np.arange(len(frames))[::-1]
     for k, (ax, (metric, title)) in enumerate(zip(axes[:3], METRICS.items(), strict=True)):
         for method, (label, marker, color, dy) in METHODS.items():
-            sub = validation[(validation["method"] == method) & (validation["metric"] == metric)]
-            values = sub.set_index("frame")["value"].reindex([f.id for f in frames]).to_numpy()
+            sub = validation[(validation[S.METHOD] == method) & (validation[S.METRIC] == metric)]
+            values = sub.set_index(S.FRAME)[S.VALUE].reindex([f.id for f in frames]).to_numpy()
             ax.scatter(
                 values,
                 y + dy,
@@ -54,13 +55,13 @@ def validation_summary(validation: pd.DataFrame, codebook: Codebook) -> Figure:
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
 
-    voice = validation[(validation["method"] == "voice_rules") & (validation["metric"] == "f1")]
+    voice = validation[(validation[S.METHOD] == "voice_rules") & (validation[S.METRIC] == "f1")]
     yv = np.arange(len(voice))[::-1]
-    axes[3].barh(yv, voice["value"], height=0.55, color=OKABE_ITO[2], edgecolor=EDGE, linewidth=0.3)
-    axes[3].set_yticks(yv, [str(v).replace("_", " ") for v in voice["label"]])
+    axes[3].barh(yv, voice[S.VALUE], height=0.55, color=OKABE_ITO[2], edgecolor=EDGE, linewidth=0.3)
+    axes[3].set_yticks(yv, [str(v).replace("_", " ") for v in voice[S.LABEL]])
     axes[3].set_xlim(0, 1)
     axes[3].grid(axis="x")
-    summary = validation[validation["method"] == "voice_rules"].set_index("metric")["value"]
+    summary = validation[validation[S.METHOD] == "voice_rules"].set_index(S.METRIC)[S.VALUE]
     axes[3].set_title(
         f"voice F1 (acc. {summary.get('accuracy', np.nan):.2f}, "
         f"α {summary.get('krippendorff_alpha', np.nan):.2f})",

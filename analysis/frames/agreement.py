@@ -8,6 +8,8 @@ import krippendorff
 import numpy as np
 from sklearn.metrics import f1_score, roc_auc_score
 
+from analysis import schema as S
+
 
 def krippendorff_alpha(a: Sequence, b: Sequence) -> float:
     """Nominal Krippendorff's alpha between two coders (e.g. machine and human)."""
@@ -38,34 +40,34 @@ def agreement(
     for label, f1 in zip(labels, per_label, strict=True):
         rows.append(
             {
-                "metric": "f1",
-                "label": label,
-                "value": float(f1),
-                "support": int((human == label).sum()),
+                S.METRIC: "f1",
+                S.LABEL: label,
+                S.VALUE: float(f1),
+                S.SUPPORT: int((human == label).sum()),
             }
         )
     rows.append(
         {
-            "metric": "f1_macro",
-            "label": None,
-            "value": float(np.mean(per_label)),
-            "support": len(human),
+            S.METRIC: "f1_macro",
+            S.LABEL: None,
+            S.VALUE: float(np.mean(per_label)),
+            S.SUPPORT: len(human),
         }
     )
     rows.append(
         {
-            "metric": "accuracy",
-            "label": None,
-            "value": float((human == machine).mean()),
-            "support": len(human),
+            S.METRIC: "accuracy",
+            S.LABEL: None,
+            S.VALUE: float((human == machine).mean()),
+            S.SUPPORT: len(human),
         }
     )
     rows.append(
         {
-            "metric": "krippendorff_alpha",
-            "label": None,
-            "value": krippendorff_alpha(list(human), list(machine)),
-            "support": len(human),
+            S.METRIC: "krippendorff_alpha",
+            S.LABEL: None,
+            S.VALUE: krippendorff_alpha(list(human), list(machine)),
+            S.SUPPORT: len(human),
         }
     )
     if proba is not None and proba_classes is not None:
@@ -77,15 +79,15 @@ def agreement(
             auc = float(roc_auc_score(truth, proba[:, j]))
             aucs.append(auc)
             rows.append(
-                {"metric": "auc", "label": label, "value": auc, "support": int(truth.sum())}
+                {S.METRIC: "auc", S.LABEL: label, S.VALUE: auc, S.SUPPORT: int(truth.sum())}
             )
         if aucs:
             rows.append(
                 {
-                    "metric": "auc_macro",
-                    "label": None,
-                    "value": float(np.mean(aucs)),
-                    "support": len(human),
+                    S.METRIC: "auc_macro",
+                    S.LABEL: None,
+                    S.VALUE: float(np.mean(aucs)),
+                    S.SUPPORT: len(human),
                 }
             )
     return rows

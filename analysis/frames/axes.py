@@ -10,6 +10,8 @@ so its position is the cosine with its single pole's centroid.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -65,33 +67,53 @@ class PoleAxisScorer(TransformerMixin, BaseEstimator):
         return np.clip(out, -1.0, 1.0)
 
 
+def fit_codebook(codebook: Codebook, encode: Callable[[list[str]], np.ndarray]) -> PoleAxisScorer:
+    """Pole axes fitted on the codebook's exemplars, encoded with ``encode``."""
+    texts, poles = [], []
+    for frame in codebook.frames:
+        for pole in frame.poles:
+            texts.extend(pole.exemplars)
+            poles.extend([pole.id] * len(pole.exemplars))
+    return PoleAxisScorer(codebook).fit(encode(texts), poles)
+
+
 def score_sentences(
     sentences: pd.DataFrame,
     embeddings: np.ndarray,
     scorer: PoleAxisScorer,
     thresholds: dict[str, float],
 ) -> pd.DataFrame:
-    """Long table: one row per sentence and frame with position, relevance and presence.
+    """The frame_scores table of the codebook axes (see :func:`frame_score_table`).
 
     A sentence is ``present`` on a frame when its relevance reaches that frame's threshold.
     """
-    positions = scorer.transform(embeddings)
     relevance = scorer.relevance(embeddings)
     cut = np.array([thresholds[f] for f in scorer.frames_])
+    return frame_score_table(
+        sentences, scorer.frames_, scorer.transform(embeddings), relevance, relevance >= cut
+    )
+
+
+def frame_score_table(
+    sentences: pd.DataFrame,
+    frames: Sequence[str],
+    positions: np.ndarray,
+    relevance: np.ndarray,
+    present: np.ndarray,
+) -> pd.DataFrame:
+    """Long table: one row per sentence and frame with position, relevance and presence.
+
+    ``positions``, ``relevance`` and ``present`` are (n_sentences, n_frames), in the
+    order of ``sentences`` and ``frames``.
+    """
     n, k = positions.shape
-    keys = sentences
-    out = pd.DataFrame(
+    columns = [S.DOC_ID, S.SENT_ID, S.OUTLET] + ([S.VOICE] if S.VOICE in sentences else [])
+    return pd.DataFrame(
         {
-            S.DOC_ID: np.repeat(keys[S.DOC_ID].to_numpy(), k),
-            S.SENT_ID: np.repeat(keys[S.SENT_ID].to_numpy(), k),
-            S.OUTLET: np.repeat(keys[S.OUTLET].to_numpy(), k),
-            **(
-                {S.VOICE: np.repeat(keys[S.VOICE].to_numpy(), k)} if S.VOICE in keys.columns else {}
-            ),
-            S.FRAME: np.tile(np.asarray(scorer.frames_, dtype=object), n),
+            **{c: np.repeat(sentences[c].to_numpy(), k) for c in columns},
+            S.FRAME: np.tile(np.asarray(frames, dtype=object), n),
             S.POSITION: positions.reshape(-1),
             S.RELEVANCE: relevance.reshape(-1),
-            S.PRESENT: (relevance >= cut).reshape(-1),
+            S.PRESENT: present.reshape(-1),
         }
     )
-    return S.FRAME_SCORES.validate(out)

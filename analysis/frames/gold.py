@@ -9,14 +9,49 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import schema as S
 from analysis.errors import CorpusError
+from analysis.study import Frame, Study
 
 GOLD_CODES = (S.POLE, "own_pole", S.VOICE, S.SPEAKER)
 GOLD_PREFIX = "gold_"
+NONE = "none"  # the code of a sentence that takes neither pole of a frame
 _REQUIRED = (S.DOC_ID, S.CHAR_START, S.CHAR_END)
+
+
+def gold_files(study: Study) -> list[Path]:
+    """The study's gold file, as a list of raw files (empty when it has none)."""
+    return [study.path(study.config.gold)] if study.config.gold else []
+
+
+def study_gold(study: Study, sentences: pd.DataFrame) -> pd.DataFrame | None:
+    """The study's gold codes aligned to its sentences, or None when it has none."""
+    if not study.config.gold:
+        return None
+    path = study.path(study.config.gold)
+    gold = load_gold(path)
+    if S.POLE in gold.columns:
+        known = {p.id for f in study.config.codebook.frames for p in f.poles}
+        unknown = gold[S.POLE].notna() & ~gold[S.POLE].isin(known)
+        if unknown.any():
+            line = int(unknown.to_numpy().nonzero()[0][0]) + 2
+            raise CorpusError(
+                f"pole {gold[S.POLE][unknown].iloc[0]!r} is not in the codebook",
+                path=str(path),
+                line=line,
+                field=S.POLE,
+                hint=f"use one of {sorted(known)}, or leave the field empty",
+            )
+    return align_gold(sentences, gold)
+
+
+def gold_labels(gold_pole: pd.Series, frame: Frame) -> np.ndarray:
+    """Each sentence's gold code on ``frame``: one of its pole ids, or "none"."""
+    poles = {p.id for p in frame.poles}
+    return np.where(gold_pole.isin(poles), gold_pole.astype(object), NONE).astype(object)
 
 
 def load_gold(path: Path) -> pd.DataFrame:

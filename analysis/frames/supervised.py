@@ -19,11 +19,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, StratifiedKFold
 from threadpoolctl import threadpool_limits
+
+from analysis import schema as S
+from analysis.frames.axes import frame_score_table
+from analysis.frames.gold import GOLD_PREFIX, NONE, gold_labels
+from analysis.study import Codebook
 
 
 class EmbeddingClassifier(ClassifierMixin, BaseEstimator):
@@ -132,3 +138,60 @@ def cross_fitted_proba(
     )
     proba[np.flatnonzero(coded)[:, None], np.searchsorted(classes, oof_classes)[None, :]] = oof
     return proba, classes
+
+
+def cv_groups(articles: pd.DataFrame, sentences: pd.DataFrame) -> np.ndarray:
+    """Cross-validation groups: each sentence's event when all are known, else its article."""
+    if S.EVENT_ID in articles.columns and articles[S.EVENT_ID].notna().all():
+        event = dict(zip(articles[S.DOC_ID], articles[S.EVENT_ID], strict=True))
+        return sentences[S.DOC_ID].map(event).to_numpy()
+    return sentences[S.DOC_ID].to_numpy()
+
+
+def supervised_scores(
+    sentences: pd.DataFrame,
+    X: np.ndarray,
+    gold: pd.DataFrame,
+    codebook: Codebook,
+    groups: np.ndarray,
+    seed: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Frame scores from classifiers fitted on the gold codes (cross-fitted where coded).
+
+    Returns the frame_scores and frame_thresholds tables. Position is P(pole A) −
+    P(pole B); relevance is P(pole A) + P(pole B); a frame is present where the
+    classifier's most likely code is one of its poles' (relevance ≥ 0.5 is the same rule
+    for three classes only approximately, so presence uses argmax). ``gold`` is aligned
+    with ``sentences`` (:func:`analysis.frames.gold.study_gold`).
+    """
+    coded = gold[GOLD_PREFIX + S.POLE].notna().to_numpy().copy()
+    if GOLD_PREFIX + S.VOICE in gold.columns:
+        coded |= gold[GOLD_PREFIX + S.VOICE].notna().to_numpy()
+    positions, relevance, present, rows = [], [], [], []
+    for frame in codebook.frames:
+        labels = gold_labels(gold[GOLD_PREFIX + S.POLE], frame)
+        proba, classes = cross_fitted_proba(X, labels, coded, groups, seed)
+        by_class = {c: proba[:, i] for i, c in enumerate(classes)}
+        zero = np.zeros(len(X))
+        a = by_class.get(frame.poles[0].id, zero)
+        b = by_class.get(frame.poles[1].id, zero) if frame.bipolar else zero
+        positions.append(a - b)
+        relevance.append(a + b)
+        present.append(classes[proba.argmax(axis=1)] != NONE)
+        rows.append(
+            {
+                S.FRAME: frame.id,
+                S.THRESHOLD: float("nan"),
+                S.THRESHOLD_SOURCE: "supervised",
+                S.F1: None,
+                S.N_CODED: int(coded.sum()),
+            }
+        )
+    scores = frame_score_table(
+        sentences,
+        [f.id for f in codebook.frames],
+        np.clip(np.column_stack(positions), -1.0, 1.0),
+        np.clip(np.column_stack(relevance), -1.0, 1.0),
+        np.column_stack(present),
+    )
+    return scores, pd.DataFrame(rows)

@@ -16,19 +16,13 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
 
+from analysis import schema as S
 from analysis.frames.agreement import agreement
+from analysis.frames.axes import PoleAxisScorer
+from analysis.frames.gold import GOLD_PREFIX, NONE, gold_labels
 from analysis.frames.presence import f1_optimal_threshold
 from analysis.frames.supervised import EmbeddingClassifier, out_of_fold_proba
 from analysis.study import Frame
-
-NONE = "none"
-VALIDATION_COLUMNS = ["method", "frame", "metric", "label", "value", "support"]
-
-
-def gold_labels(gold_pole: pd.Series, frame: Frame) -> np.ndarray:
-    """Each sentence's gold code on ``frame``: one of its pole ids, or "none"."""
-    poles = {p.id for p in frame.poles}
-    return np.where(gold_pole.isin(poles), gold_pole.astype(object), NONE).astype(object)
 
 
 def axis_labels(position: np.ndarray, present: np.ndarray, frame: Frame) -> np.ndarray:
@@ -69,18 +63,18 @@ def validate_axis(
     rows = agreement(truth, axis_labels(position, present, frame), labels, scores, labels)
     rows.append(
         {
-            "metric": "threshold_mean",
-            "label": None,
-            "value": float(np.mean(taus)),
-            "support": len(truth),
+            S.METRIC: "threshold_mean",
+            S.LABEL: None,
+            S.VALUE: float(np.mean(taus)),
+            S.SUPPORT: len(truth),
         }
     )
     rows.append(
         {
-            "metric": "auc_presence",
-            "label": None,
-            "value": float(roc_auc_score(framed, relevance)),
-            "support": len(truth),
+            S.METRIC: "auc_presence",
+            S.LABEL: None,
+            S.VALUE: float(roc_auc_score(framed, relevance)),
+            S.SUPPORT: len(truth),
         }
     )
     if frame.bipolar and framed.any():
@@ -88,10 +82,10 @@ def validate_axis(
         if 0 < is_a.sum() < len(is_a):
             rows.append(
                 {
-                    "metric": "auc_direction",
-                    "label": None,
-                    "value": float(roc_auc_score(is_a, position[framed])),
-                    "support": int(framed.sum()),
+                    S.METRIC: "auc_direction",
+                    S.LABEL: None,
+                    S.VALUE: float(roc_auc_score(is_a, position[framed])),
+                    S.SUPPORT: int(framed.sum()),
                 }
             )
     return rows
@@ -114,9 +108,43 @@ def validate_supervised(
     return agreement(truth, predicted, labels, proba, list(classes))
 
 
+def validate_codes(
+    sentences: pd.DataFrame,
+    X: np.ndarray,
+    gold: pd.DataFrame,
+    scorer: PoleAxisScorer,
+    groups: np.ndarray,
+    seed: int,
+) -> pd.DataFrame:
+    """The validation table: the codebook axes and the classifier on every frame, and the
+    voice rules, against the gold codes of the sentences coded for voice.
+
+    ``X``, ``gold`` and ``groups`` are aligned with ``sentences``; the axes are validated
+    whatever ``scoring.method`` the study uses.
+    """
+    coded = gold[GOLD_PREFIX + S.VOICE].notna().to_numpy()
+    groups = groups[coded]
+    all_positions, all_relevance = scorer.transform(X), scorer.relevance(X)
+    blocks = []
+    for j, frame in enumerate(scorer.codebook.frames):
+        truth = gold_labels(gold[GOLD_PREFIX + S.POLE], frame)[coded]
+        position = all_positions[coded, j]
+        relevance = all_relevance[coded, j]
+        blocks.append(
+            ("axis", frame.id, validate_axis(position, relevance, truth, frame, groups, seed))
+        )
+        blocks.append(
+            ("supervised", frame.id, validate_supervised(X[coded], truth, frame, groups, seed))
+        )
+    voice_truth = gold[GOLD_PREFIX + S.VOICE].to_numpy()[coded]
+    voice_pred = sentences[S.VOICE].to_numpy()[coded]
+    blocks.append(("voice_rules", None, agreement(voice_truth, voice_pred, list(S.VOICES))))
+    return validation_table(blocks)
+
+
 def validation_table(blocks: list[tuple[str, str | None, list[dict]]]) -> pd.DataFrame:
-    rows = [{"method": method, "frame": frame, **row} for method, frame, rs in blocks for row in rs]
-    return pd.DataFrame(rows, columns=VALIDATION_COLUMNS)
+    rows = [{S.METHOD: method, S.FRAME: frame, **row} for method, frame, rs in blocks for row in rs]
+    return pd.DataFrame(rows, columns=list(S.VALIDATION.columns))
 
 
 def cross_validated_classifier(
@@ -137,7 +165,7 @@ def cross_validated_classifier(
     )
     predicted = classes[proba.argmax(axis=1)]
     rows = {
-        (r["metric"], r["label"]): r["value"]
+        (r[S.METRIC], r[S.LABEL]): r[S.VALUE]
         for r in agreement(labels, predicted, list(classes), proba, list(classes))
     }
     share = float(np.mean(labels == positive))

@@ -5,31 +5,15 @@ from __future__ import annotations
 import pyarrow as pa
 
 from analysis import schema as S
-from analysis.embed import Encoder
 from analysis.io import matrix_to_arrow
 from analysis.pipeline import Context, register
-
-
-def encoder(ctx: Context) -> Encoder:
-    """The study's encoder, shared by every stage of one run."""
-    cfg = ctx.study.config.embedding
-    return ctx.resource("encoder", lambda: Encoder(cfg.model, batch_size=cfg.batch_size))
-
-
-def encode(ctx: Context, texts: list[str], desc: str):
-    """Encode through the cache and count what was encoded vs reused."""
-    enc = encoder(ctx)
-    vectors = enc.encode(texts, desc=desc)
-    ctx.count("encoded", enc.last_stats.n_encoded)
-    ctx.count("from_cache", enc.last_stats.n_cached)
-    return vectors
+from analysis.stages.vectors import encode, encoder
 
 
 @register(
     "embeddings",
-    version="1",
     inputs=("sentences",),
-    outputs=("embeddings",),
+    outputs={"embeddings": S.EMBEDDINGS},
     config=lambda s: {"embedding": s.config.embedding.identity()},
 )
 def embeddings_stage(ctx: Context) -> dict[str, pa.Table]:

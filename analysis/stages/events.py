@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 
 from analysis import schema as S
 from analysis.errors import StudyConfigError
 from analysis.events import assign_events, load_pins, needs_inference
 from analysis.events.vectors import title_lead_vectors
-from analysis.io import arrow_to_matrix, write_text
-from analysis.pipeline import Context, register, table_path
-from analysis.stages.embeddings import encode
+from analysis.io import write_text
+from analysis.pipeline import Context, register
+from analysis.stages.vectors import encode, sentence_vectors
 from analysis.study import Study
 
 REVIEW_FILE = "event_review.csv"
@@ -40,15 +39,11 @@ def _pins_files(study: Study):
 def article_vectors(ctx: Context, articles: pd.DataFrame) -> np.ndarray:
     """Title + lead vector per article; lead vectors are read back, titles encoded (cached)."""
     cfg = ctx.study.config.events
-    table = pq.read_table(
-        table_path(ctx.study, "embeddings"),
-        filters=[(S.SENT_ID, "<", cfg.lead_sentences)],
-    )
-    keys = table.select([S.DOC_ID, S.SENT_ID]).to_pandas()
+    lead, lead_vectors = sentence_vectors(ctx, lead=cfg.lead_sentences)
     return title_lead_vectors(
         articles,
-        keys,
-        arrow_to_matrix(table.column(S.EMBEDDING)),
+        lead,
+        lead_vectors,
         lambda titles: encode(ctx, titles, desc="titles"),
         cfg.lead_sentences,
         cfg.title_weight,
@@ -67,9 +62,8 @@ def review_table(articles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
 
 @register(
     "events",
-    version="1",
     inputs=("articles", "sentences", "embeddings"),
-    outputs=("events", "event_alignment"),
+    outputs={"events": S.EVENTS, "event_alignment": S.EVENT_ALIGNMENT},
     config=lambda s: {
         "events": s.config.events.model_dump(),
         "embedding": s.config.embedding.identity(),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis import schema as S
 from analysis.pipeline import Context, register
 from analysis.text.sentences import split_sentences
 
 
-@register("sentences", version="2", inputs=("articles",), outputs=("sentences",))
+@register("sentences", inputs=("articles",), outputs={"sentences": S.SENTENCES})
 def sentences_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     """Split articles into sentences with character offsets."""
     return {"sentences": split_sentences(ctx.table("articles"))}

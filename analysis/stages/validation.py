@@ -7,68 +7,46 @@ import logging
 import pandas as pd
 
 from analysis import schema as S
-from analysis.frames.agreement import agreement
-from analysis.frames.gold import GOLD_PREFIX
-from analysis.frames.validation import (
-    VALIDATION_COLUMNS,
-    gold_labels,
-    validate_axis,
-    validate_supervised,
-    validation_table,
-)
+from analysis.frames.axes import fit_codebook
+from analysis.frames.gold import gold_files, study_gold
+from analysis.frames.supervised import cv_groups
+from analysis.frames.validation import validate_codes
 from analysis.pipeline import Context, register
-from analysis.stages.frames import _gold_files, fit_codebook, gold_for, sentence_groups
+from analysis.stages.vectors import encode, sentence_vectors
 
 log = logging.getLogger(__name__)
 
 
 @register(
     "validation",
-    version="1",
     inputs=("articles", "sentences", "embeddings"),
-    outputs=("validation",),
+    outputs={"validation": S.VALIDATION},
     config=lambda s: {
         "codebook": s.config.codebook.model_dump(),
         "gold": s.config.gold,
         "seed": s.config.seed,
         "embedding": s.config.embedding.identity(),
     },
-    raw_files=_gold_files,
+    raw_files=gold_files,
 )
-def validation_stage(ctx: Context) -> dict[str, pd.DataFrame]:
+def validation_stage(ctx: Context) -> dict[str, pd.DataFrame | None]:
     """F1, AUC and Krippendorff's alpha of the automated codes against the gold codes."""
-    sentences = ctx.table("sentences")
-    gold = gold_for(ctx, sentences)
+    study = ctx.study
+    sentences, X = sentence_vectors(ctx)
+    gold = study_gold(study, sentences)
     if gold is None:
         log.info("validation: the study has no gold codes (`gold:` in study.yaml); skipped")
-        return {"validation": pd.DataFrame(columns=VALIDATION_COLUMNS)}
-    coded = gold[GOLD_PREFIX + S.VOICE].notna().to_numpy()
-    seed = ctx.study.config.seed
-    groups = sentence_groups(ctx, sentences)[coded]
-    _, X = ctx.matrix("embeddings", S.EMBEDDING)
-    # The codebook axes are validated whatever scoring.method the study uses.
-    scorer = fit_codebook(ctx)
-    all_positions, all_relevance = scorer.transform(X), scorer.relevance(X)
-    blocks = []
-    for j, frame in enumerate(ctx.study.config.codebook.frames):
-        truth = gold_labels(gold[GOLD_PREFIX + S.POLE], frame)[coded]
-        position = all_positions[coded, j]
-        relevance = all_relevance[coded, j]
-        blocks.append(
-            ("axis", frame.id, validate_axis(position, relevance, truth, frame, groups, seed))
-        )
-        blocks.append(
-            ("supervised", frame.id, validate_supervised(X[coded], truth, frame, groups, seed))
-        )
-    voice_truth = gold[GOLD_PREFIX + S.VOICE].to_numpy()[coded]
-    voice_pred = sentences[S.VOICE].to_numpy()[coded]
-    blocks.append(("voice_rules", None, agreement(voice_truth, voice_pred, list(S.VOICES))))
-    table = validation_table(blocks)
+        return {"validation": None}
+    scorer = fit_codebook(
+        study.config.codebook, lambda texts: encode(ctx, texts, desc="codebook exemplars")
+    )
+    groups = cv_groups(ctx.table("articles"), sentences)
+    table = validate_codes(sentences, X, gold, scorer, groups, study.config.seed)
     for method in ("axis", "supervised"):
-        f1 = table[(table["method"] == method) & (table["metric"] == "f1_macro")]
+        f1 = table[(table[S.METHOD] == method) & (table[S.METRIC] == "f1_macro")]
         log.info(
             "validation %s: macro F1 by frame %s",
             method,
-            dict(zip(f1["frame"], f1["value"].round(3), strict=True)),
+            dict(zip(f1[S.FRAME], f1[S.VALUE].round(3), strict=True)),
         )
     return {"validation": table}

@@ -76,5 +76,4 @@ def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
             rows[S.TEXT].append(text[start:end])
             rows[S.VOICE].append(voice.voice)
             rows[S.SPEAKER].append(voice.speaker)
-    out = pd.DataFrame(rows)
-    return S.SENTENCES.validate(out)
+    return pd.DataFrame(rows).astype({S.SENT_ID: "int32", S.PARAGRAPH: "int32"})

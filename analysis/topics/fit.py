@@ -11,7 +11,7 @@ import pandas as pd
 from analysis import schema as S
 from analysis.study import TopicsConfig
 from analysis.topics.model import TopicModel
-from analysis.topics.units import build_units, check_aligned
+from analysis.topics.units import build_units
 
 log = logging.getLogger(__name__)
 
@@ -26,14 +26,15 @@ class TopicFit:
 
 def fit_topics(
     sentences: pd.DataFrame,
-    keys: pd.DataFrame,
     vectors: np.ndarray,
     config: TopicsConfig,
     seed: int,
     embedding_model: str,
 ) -> TopicFit:
-    """Build the units, fit the topic model on their cached vectors, tabulate the result."""
-    check_aligned(sentences, keys, vectors)
+    """Build the units, fit the topic model on their cached vectors, tabulate the result.
+
+    ``vectors`` are the sentences' vectors, row for row.
+    """
     units = build_units(sentences, vectors, config.unit, config.min_words)
     model = TopicModel.from_config(config, seed, embedding_model).fit(units.texts, units.vectors)
     table = units.table.copy()
@@ -63,4 +64,4 @@ def fit_topics(
         100 * outliers[S.N_UNITS_INITIAL] / n,
         100 * outliers[S.N_UNITS] / n,
     )
-    return TopicFit(model, S.TOPIC_UNITS.validate(table), info, model.terms())
+    return TopicFit(model, table, info, model.terms())

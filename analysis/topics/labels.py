@@ -55,4 +55,4 @@ def topic_labels(
             S.RENAMED: [t in labels for t in known],
         }
     )
-    return S.TOPIC_LABELS.validate(out)
+    return out

@@ -97,7 +97,7 @@ def article_topic_shares(
             S.N_UNITS: by_doc.map(n_units).astype(np.int64),
         }
     )
-    return S.ARTICLE_TOPICS.validate(out.sort_values([S.DOC_ID, S.TOPIC], ignore_index=True))
+    return out.sort_values([S.DOC_ID, S.TOPIC], ignore_index=True)
 
 
 def _clusters(frame: pd.DataFrame) -> tuple[pd.Series, str]:
@@ -142,7 +142,7 @@ def outlet_topic_shares(
                     S.CLUSTER_BY: cluster_by,
                 }
             )
-    return S.OUTLET_TOPICS.validate(pd.DataFrame(rows, columns=list(S.OUTLET_TOPICS.columns)))
+    return pd.DataFrame(rows, columns=list(S.OUTLET_TOPICS.columns))
 
 
 def cluster_ratio_ci(
@@ -276,7 +276,7 @@ def topic_effects(
                     S.MODEL: model,
                 }
             )
-    return S.TOPIC_EFFECTS.validate(pd.DataFrame(rows, columns=list(S.TOPIC_EFFECTS.columns)))
+    return pd.DataFrame(rows, columns=list(S.TOPIC_EFFECTS.columns))
 
 
 def _joint_p(res, restrictions: np.ndarray) -> float:
@@ -327,7 +327,7 @@ def topic_time(article_topics: pd.DataFrame, time_bin: str = "auto") -> pd.DataF
         )
     columns = list(S.TOPIC_TIME.columns)
     if dated.empty:
-        return S.TOPIC_TIME.validate(pd.DataFrame(columns=columns))
+        return pd.DataFrame(columns=columns)
     code = TIME_BINS[choose_time_bin(dated[S.PUBLISHED], time_bin)]
     start = _periods(dated[S.PUBLISHED], code).dt.start_time.dt.tz_localize("UTC")
     frame = dated.assign(**{S.PERIOD: start})
@@ -336,4 +336,4 @@ def topic_time(article_topics: pd.DataFrame, time_bin: str = "auto") -> pd.DataF
         .agg(**{S.MEAN: (S.SHARE, "mean"), S.N_ARTICLES: (S.DOC_ID, "nunique")})
         .reset_index()
     )
-    return S.TOPIC_TIME.validate(out[columns])
+    return out[columns]

@@ -16,7 +16,6 @@ import pandas as pd
 from scipy import sparse
 
 from analysis import schema as S
-from analysis.errors import StageError
 
 UnitKind = Literal["sentence", "paragraph"]
 TOO_SHORT = "too_short"
@@ -33,21 +32,6 @@ class Units:
     @property
     def included(self) -> np.ndarray:
         return self.table[S.EXCLUDED].isna().to_numpy()
-
-
-def check_aligned(sentences: pd.DataFrame, keys: pd.DataFrame, vectors: np.ndarray) -> None:
-    """The embeddings table must hold one vector per sentence, in the same order."""
-    aligned = (
-        len(keys) == len(sentences) == len(vectors)
-        and np.array_equal(keys[S.DOC_ID].to_numpy(), sentences[S.DOC_ID].to_numpy())
-        and np.array_equal(keys[S.SENT_ID].to_numpy(), sentences[S.SENT_ID].to_numpy())
-    )
-    if not aligned:
-        raise StageError(
-            "the embeddings table is not aligned row for row with the sentences table",
-            hint="rebuild it with `framing run <study> --force embeddings` "
-            "(the vectors come from the cache)",
-        )
 
 
 def build_units(

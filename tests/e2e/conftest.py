@@ -2,7 +2,6 @@ import os
 
 import pytest
 
-import analysis.stages  # noqa: F401  (registers the stages)
 from analysis.pipeline import run
 from analysis.study import Study
 from tests.conftest import DEMO

@@ -71,7 +71,6 @@ def test_supervised_scoring_method_runs_end_to_end(demo_run, tmp_path):
     """scoring.method: supervised replaces the axes with cross-fitted classifiers."""
     import yaml
 
-    import analysis.stages  # noqa: F401
     from analysis.pipeline import run
     from analysis.study import Study
     from tests.conftest import DEMO

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis import schema as S
 from analysis.corpus.ingest import ingest, write_reports
 from analysis.corpus.readers import source_files
 from analysis.errors import CorpusError, FramingError
@@ -25,8 +26,13 @@ def _corpus_files(study: Study):
 
 @register(
     "articles",
-    version="2",
-    outputs=("articles", "outlets", "rejects", "problems", "boilerplate"),
+    outputs={
+        "articles": S.ARTICLES,
+        "outlets": S.OUTLETS,
+        "rejects": S.REJECTS,
+        "problems": S.PROBLEMS,
+        "boilerplate": S.BOILERPLATE,
+    },
     config=lambda s: {
         "corpus": [c.model_dump(mode="json") for c in s.config.corpus],
         "outlets": s.config.outlets,

@@ -1,0 +1,67 @@
+"""What stages use to reach vectors (not a stage): the run's encoder, and the sentence
+vectors aligned with the sentences.
+
+Every text goes through the content-hash cache, so nothing is encoded twice across
+stages, studies or runs; the run counts what was encoded and what came from the cache.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from analysis import schema as S
+from analysis.embed import Encoder
+from analysis.errors import StageError
+from analysis.io import arrow_to_matrix
+from analysis.pipeline import Context
+
+
+def encoder(ctx: Context) -> Encoder:
+    """The study's encoder, shared by every stage of one run."""
+    cfg = ctx.study.config.embedding
+    return ctx.resource("encoder", lambda: Encoder(cfg.model, batch_size=cfg.batch_size))
+
+
+def encode(ctx: Context, texts: list[str], desc: str) -> np.ndarray:
+    """Encode through the cache and count what was encoded vs reused."""
+    enc = encoder(ctx)
+    vectors = enc.encode(texts, desc=desc)
+    ctx.count("encoded", enc.last_stats.n_encoded)
+    ctx.count("from_cache", enc.last_stats.n_cached)
+    return vectors
+
+
+def sentence_vectors(ctx: Context, lead: int | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The ``sentences`` table and its (n, d) vectors, aligned row for row.
+
+    With ``lead``, only each article's first ``lead`` sentences (and their vectors) are
+    read. The stage must declare ``sentences`` and ``embeddings`` as inputs.
+    """
+    sentences = ctx.table("sentences")
+    filters = None
+    if lead is not None:
+        sentences = sentences[sentences[S.SENT_ID] < lead].reset_index(drop=True)
+        filters = [(S.SENT_ID, "<", lead)]
+    table = pq.read_table(
+        ctx.table_path("embeddings"), columns=[S.DOC_ID, S.SENT_ID, S.EMBEDDING], filters=filters
+    )
+    vectors = arrow_to_matrix(table.column(S.EMBEDDING))
+    check_aligned(sentences, table.select([S.DOC_ID, S.SENT_ID]).to_pandas(), vectors)
+    return sentences, vectors
+
+
+def check_aligned(sentences: pd.DataFrame, keys: pd.DataFrame, vectors: np.ndarray) -> None:
+    """The embeddings must hold one vector per sentence, in the same order."""
+    aligned = (
+        len(keys) == len(sentences) == len(vectors)
+        and np.array_equal(keys[S.DOC_ID].to_numpy(), sentences[S.DOC_ID].to_numpy())
+        and np.array_equal(keys[S.SENT_ID].to_numpy(), sentences[S.SENT_ID].to_numpy())
+    )
+    if not aligned:
+        raise StageError(
+            "the embeddings table is not aligned row for row with the sentences table",
+            hint="rebuild it with `framing run <study> --force embeddings` "
+            "(the vectors come from the cache)",
+        )
