@@ -6,6 +6,8 @@ and says what to do about it. The CLI prints these without a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class FramingError(Exception):
     """Base class of every error the project raises on purpose."""
@@ -43,6 +45,16 @@ class CorpusError(FramingError):
             if part
         )
         super().__init__(f"{where}: {message}" if where else message, hint=hint)
+
+
+def require_columns(columns: Iterable[str], required: Iterable[str], path, hint: str) -> None:
+    """Raise a :class:`CorpusError` when a file at ``path`` lacks a ``required`` column."""
+    present = set(columns)
+    missing = [c for c in required if c not in present]
+    if missing:
+        raise CorpusError(
+            f"missing column(s) {missing}", path=str(path), field=missing[0], hint=hint
+        )
 
 
 class ModelUnavailableError(FramingError):

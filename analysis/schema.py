@@ -588,12 +588,16 @@ PROBLEM_CODES = (
     "html_extraction",  # HTML text was extracted with the fallback (whole-page) extractor
 )
 
+_WHERE = {  # where a rejected record or a problem is
+    SOURCE_FILE: pa.Column(str),
+    SOURCE_ROW: pa.Column("Int64", nullable=True),
+    DOC_ID: pa.Column(str, nullable=True),
+    FIELD: pa.Column(str, nullable=True),
+}
+
 REJECTS = pa.DataFrameSchema(
     {
-        SOURCE_FILE: pa.Column(str),
-        SOURCE_ROW: pa.Column("Int64", nullable=True),
-        DOC_ID: pa.Column(str, nullable=True),
-        FIELD: pa.Column(str, nullable=True),
+        **_WHERE,
         REJECT_CODE: pa.Column(str, pa.Check.isin(REJECT_CODES)),
         REASON: pa.Column(str, _nonempty),
     },
@@ -604,10 +608,7 @@ REJECTS = pa.DataFrameSchema(
 
 PROBLEMS = pa.DataFrameSchema(
     {
-        SOURCE_FILE: pa.Column(str),
-        SOURCE_ROW: pa.Column("Int64", nullable=True),
-        DOC_ID: pa.Column(str, nullable=True),
-        FIELD: pa.Column(str, nullable=True),
+        **_WHERE,
         VALUE: pa.Column(str, nullable=True),
         REJECT_CODE: pa.Column(str, pa.Check.isin(PROBLEM_CODES)),
         REASON: pa.Column(str, _nonempty),

@@ -17,7 +17,7 @@ import pandera.pandas as pa
 
 from analysis import schema as S
 from analysis.corpus.report import problem
-from analysis.errors import CorpusError
+from analysis.errors import CorpusError, require_columns
 from analysis.study import Study
 
 log = logging.getLogger(__name__)
@@ -40,14 +40,12 @@ def load_outlets(study: Study, articles: pd.DataFrame) -> tuple[pd.DataFrame, li
             hint="fix `outlets:` in study.yaml or remove it",
         )
     outlets = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    missing_cols = [c for c in S.OUTLET_FIELDS if c not in outlets.columns]
-    if missing_cols:
-        raise CorpusError(
-            f"missing column(s) {missing_cols}",
-            path=str(path),
-            field=missing_cols[0],
-            hint=f"the outlets file needs columns {list(S.OUTLET_FIELDS)}",
-        )
+    require_columns(
+        outlets.columns,
+        S.OUTLET_FIELDS,
+        path,
+        f"the outlets file needs columns {list(S.OUTLET_FIELDS)}",
+    )
     try:
         outlets = S.OUTLETS.validate(outlets, lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -230,19 +230,13 @@ def _parse_jsonl(text: str, label: str, got: _FileRead) -> None:
         except RecursionError:
             got.rejects.append(reject(label, line_no, "unreadable", "JSON nested too deeply"))
             continue
-        if not isinstance(obj, dict):
-            got.rejects.append(
-                reject(
-                    label,
-                    line_no,
-                    "unreadable",
-                    f"the line holds a JSON {_json_kind(obj)}, not an object (one record per line)",
-                )
-            )
-            continue
-        record = _protect(_flatten(obj))
-        record[S.SOURCE_ROW] = line_no
-        got.records.append(record)
+        _keep_object(
+            obj,
+            label,
+            line_no,
+            got,
+            "the line holds a JSON {}, not an object (one record per line)",
+        )
 
 
 def _parse_json(text: str, path: Path, label: str, source: CorpusSource, got: _FileRead) -> None:
@@ -287,19 +281,18 @@ def _parse_json(text: str, path: Path, label: str, source: CorpusSource, got: _F
             hint="point `record_path:` at the list of records",
         )
     for number, obj in enumerate(items, start=1):
-        if not isinstance(obj, dict):
-            got.rejects.append(
-                reject(
-                    label,
-                    number,
-                    "unreadable",
-                    f"record is a JSON {_json_kind(obj)}, not an object",
-                )
-            )
-            continue
-        record = _protect(_flatten(obj))
-        record[S.SOURCE_ROW] = number
-        got.records.append(record)
+        _keep_object(obj, label, number, got, "record is a JSON {}, not an object")
+
+
+def _keep_object(obj: Any, label: str, row: int, got: _FileRead, not_object: str) -> None:
+    """A JSON object becomes a record; anything else is rejected with ``not_object``,
+    whose ``{}`` names what it is."""
+    if not isinstance(obj, dict):
+        got.rejects.append(reject(label, row, "unreadable", not_object.format(_json_kind(obj))))
+        return
+    record = _protect(_flatten(obj))
+    record[S.SOURCE_ROW] = row
+    got.records.append(record)
 
 
 def _json_kind(obj: Any) -> str:

@@ -16,48 +16,38 @@ from analysis import schema as S
 REJECT_COLUMNS = list(S.REJECTS.columns)
 PROBLEM_COLUMNS = list(S.PROBLEMS.columns)
 _MAX_VALUE_CHARS = 200
+Row = dict[str, Any]
 
 
-def reject(
-    source_file: str,
-    source_row: int | None,
-    code: str,
-    reason: str,
-    *,
-    doc_id: str | None = None,
-    field: str | None = None,
-) -> dict[str, Any]:
+def reject(file: str, row: int | None, code: str, reason: str, **where: str | None) -> Row:
+    """A record that did not become an article: its file (relative to the study), line or
+    row, code and reason; ``where`` gives its ``doc_id`` and ``field`` when known."""
     assert code in S.REJECT_CODES, code
-    return {
-        S.SOURCE_FILE: source_file,
-        S.SOURCE_ROW: source_row,
-        S.DOC_ID: doc_id,
-        S.FIELD: field,
-        S.REJECT_CODE: code,
-        S.REASON: reason,
-    }
+    return _row(file, row, code, reason, **where)
 
 
 def problem(
-    source_file: str,
-    source_row: int | None,
-    code: str,
-    reason: str,
-    *,
-    doc_id: str | None = None,
-    field: str | None = None,
-    value: Any = None,
-) -> dict[str, Any]:
+    file: str, row: int | None, code: str, reason: str, value: Any = None, **where: str | None
+) -> Row:
+    """Something wrong with a kept record (or a whole file), with the offending value."""
     assert code in S.PROBLEM_CODES, code
+    return {**_row(file, row, code, reason, **where), S.VALUE: _value(value)}
+
+
+def _row(file: str, row: int | None, code: str, reason: str, doc_id=None, field=None) -> Row:
+    """``doc_id``: the record's id; ``field``: the field concerned (both may be None)."""
     return {
-        S.SOURCE_FILE: source_file,
-        S.SOURCE_ROW: source_row,
+        S.SOURCE_FILE: file,
+        S.SOURCE_ROW: row,
         S.DOC_ID: doc_id,
         S.FIELD: field,
-        S.VALUE: None if value is None else shorten(str(value)),
         S.REJECT_CODE: code,
         S.REASON: reason,
     }
+
+
+def _value(value: Any) -> str | None:
+    return None if value is None else shorten(str(value))
 
 
 def shorten(value: str, limit: int = _MAX_VALUE_CHARS) -> str:

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis import schema as S
-from analysis.figures.style import figure_size, outlet_colors
+from analysis.figures.style import figure_size, figure_title, hide_unused, outlet_colors
 from analysis.study import Codebook
 
 VIEW_LABELS = {"all": "all text", "own": "own voice", "reported": "reported speech"}
@@ -115,8 +115,7 @@ def effects_forest(
         ax.set_title(frame.label or frame.id, loc="left")
         ax.set_xlabel(_axis_label(codebook, frame.id, "within-event effect"))
         ax.grid(axis="x")
-    for ax in list(axes.flat)[len(frames) :]:
-        ax.set_visible(False)
+    hide_unused(axes, len(frames))
     if len(views) > 1:
         handles = [
             Line2D(
@@ -133,11 +132,10 @@ def effects_forest(
         ]
         fig.legend(handles=handles, loc="outside lower center", ncols=len(views), frameon=False)
     which = f" in {VIEW_LABELS.get(views[0], views[0])}" if len(views) == 1 else ""
-    fig.suptitle(
+    figure_title(
+        fig,
         f"Outlet effects within events{which} (distance from the mean of outlets), "
         f"{ci:.0%} CIs resampling events",
-        x=0.01,
-        ha="left",
     )
     return fig
 
@@ -198,8 +196,7 @@ def pairwise_matrix(
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
-    for ax in list(axes.flat)[len(frames) :]:
-        ax.set_visible(False)
+    hide_unused(axes, len(frames))
     if image is not None:
         bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.6, aspect=30)
         bar.set_label("row outlet − column outlet (toward first pole →)")
@@ -208,11 +205,10 @@ def pairwise_matrix(
     ]
     if short:
         fig.text(0.01, 0.0, "; ".join(short), fontsize=5.5, ha="left", va="top", wrap=True)
-    fig.suptitle(
+    figure_title(
+        fig,
         f"Within-event differences between outlets ({VIEW_LABELS.get(view, view)}); "
         f"• significant at FDR {fdr:g} (Benjamini–Hochberg)",
-        x=0.01,
-        ha="left",
     )
     return fig
 
@@ -317,12 +313,10 @@ def fightin_words_grid(
         ax.set_ylabel("z")
     for ax in axes.flat[: -ncols if len(shown) > ncols else 0]:
         ax.set_xlabel("")
-    for ax in list(axes.flat)[len(shown) :]:
-        ax.set_visible(False)
-    fig.suptitle(
+    hide_unused(axes, len(shown))
+    figure_title(
+        fig,
         f"Distinctive words per outlet vs the others ({VIEW_LABELS.get(view, view)}): "
         f"Fightin' Words z-scores; |z| > {_Z_CRITICAL} coloured",
-        x=0.01,
-        ha="left",
     )
     return fig

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from analysis import schema as S
-from analysis.figures.style import EDGE, figure_size, outlet_colors
+from analysis.figures.style import EDGE, figure_size, figure_title, hide_unused, outlet_colors
 from analysis.study import Codebook
 
 
@@ -38,14 +38,8 @@ def outlet_frame_dots(
     table = (
         outlet_frames[outlet_frames[S.VIEW] == view] if S.VIEW in outlet_frames else outlet_frames
     )
-    frames = [f for f in codebook.frames if f.id in set(table[S.FRAME])]
+    frames, shown, fig, axes = _frame_grid(table, codebook, outlets, row_height=0.2, pad=0.25)
     colors = outlet_colors(outlets)
-    shown = [o for o in outlets if o in set(table[S.OUTLET])]
-    ncols = 2 if len(frames) > 1 else 1
-    nrows = int(np.ceil(len(frames) / ncols))
-    width, _ = figure_size(2 if ncols == 2 else 1)
-    height = 0.2 * len(shown) * nrows + 0.75 * nrows + 0.25
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), sharey=True, squeeze=False)
     y = np.arange(len(shown))[::-1]
     for ax, frame in zip(axes.flat, frames, strict=False):
         sub = table[table[S.FRAME] == frame.id].set_index(S.OUTLET).reindex(shown)
@@ -65,23 +59,41 @@ def outlet_frame_dots(
                 capsize=1.5,
                 elinewidth=0.8,
             )
-        ax.set_yticks(y, shown)
-        ax.set_title(frame.label or frame.id, loc="left")
-        ax.xaxis.set_major_locator(MaxNLocator(5))
-        ax.grid(axis="x")
-        if frame.bipolar:
-            _pole_ends(ax, codebook, frame)
-        else:
+        _frame_panel(ax, y, shown, codebook, frame)
+        if not frame.bipolar:
             ax.set_xlabel(f"similarity to {_pole_label(codebook, frame.poles[0].id)}")
-    for ax in list(axes.flat)[len(frames) :]:
-        ax.set_visible(False)
-    fig.suptitle(
+    hide_unused(axes, len(frames))
+    figure_title(
+        fig,
         f"Framing balance by outlet ({view} sentences): mean over articles, "
         f"{ci:.0%} bootstrap CI resampling articles",
-        x=0.01,
-        ha="left",
     )
     return fig
+
+
+def _frame_grid(
+    table: pd.DataFrame, codebook: Codebook, outlets: list[str], row_height: float, pad: float
+):
+    """Frames and outlets of ``table``, and a grid with one panel per frame (two columns
+    when there are several), ``row_height`` inches per outlet row."""
+    frames = [f for f in codebook.frames if f.id in set(table[S.FRAME])]
+    shown = [o for o in outlets if o in set(table[S.OUTLET])]
+    ncols = 2 if len(frames) > 1 else 1
+    nrows = int(np.ceil(len(frames) / ncols))
+    width, _ = figure_size(2 if ncols == 2 else 1)
+    height = row_height * len(shown) * nrows + 0.75 * nrows + pad
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), sharey=True, squeeze=False)
+    return frames, shown, fig, axes
+
+
+def _frame_panel(ax, y: np.ndarray, shown: list[str], codebook: Codebook, frame) -> None:
+    """A frame's panel: outlets down the side, the frame's title, its pole ends."""
+    ax.set_yticks(y, shown)
+    ax.set_title(frame.label or frame.id, loc="left")
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.grid(axis="x")
+    if frame.bipolar:
+        _pole_ends(ax, codebook, frame)
 
 
 def _pole_ends(ax, codebook: Codebook, frame) -> None:
@@ -111,14 +123,10 @@ def own_vs_reported(
     Filled circles: authorial sentences; open squares: quoted and scare-quoted ones. A
     gap between the two is an outlet quoting a framing it does not adopt.
     """
-    frames = [f for f in codebook.frames if f.id in set(outlet_frames[S.FRAME])]
+    frames, shown, fig, axes = _frame_grid(
+        outlet_frames, codebook, outlets, row_height=0.24, pad=0.45
+    )
     colors = outlet_colors(outlets)
-    shown = [o for o in outlets if o in set(outlet_frames[S.OUTLET])]
-    ncols = 2 if len(frames) > 1 else 1
-    nrows = int(np.ceil(len(frames) / ncols))
-    width, _ = figure_size(2 if ncols == 2 else 1)
-    height = 0.24 * len(shown) * nrows + 0.75 * nrows + 0.45
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), sharey=True, squeeze=False)
     y = np.arange(len(shown))[::-1].astype(float)
     styles = {"own": ("o", 0.14, True), "reported": ("s", -0.14, False)}
     for ax, frame in zip(axes.flat, frames, strict=False):
@@ -147,14 +155,8 @@ def own_vs_reported(
                     capsize=1.2,
                     elinewidth=0.7,
                 )
-        ax.set_yticks(y, shown)
-        ax.set_title(frame.label or frame.id, loc="left")
-        ax.xaxis.set_major_locator(MaxNLocator(5))
-        ax.grid(axis="x")
-        if frame.bipolar:
-            _pole_ends(ax, codebook, frame)
-    for ax in list(axes.flat)[len(frames) :]:
-        ax.set_visible(False)
+        _frame_panel(ax, y, shown, codebook, frame)
+    hide_unused(axes, len(frames))
     handles = [
         plt.Line2D(
             [], [], marker="o", ls="", color="#555555", ms=3.5, label="own voice (authorial)"
@@ -171,9 +173,8 @@ def own_vs_reported(
         ),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
-    fig.suptitle(
+    figure_title(
+        fig,
         f"Own voice vs reported framing by outlet: mean over articles, {ci:.0%} bootstrap CI",
-        x=0.01,
-        ha="left",
     )
     return fig

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
+from matplotlib.figure import Figure
 
 STYLE_FILE = Path(__file__).with_name("paper.mplstyle")
 MM = 1 / 25.4
@@ -35,6 +37,17 @@ EDGE = "#333333"
 
 def use_paper_style() -> None:
     mpl.style.use(STYLE_FILE)
+
+
+def figure_title(fig: Figure, text: str) -> None:
+    """The figure's title, flush left."""
+    fig.suptitle(text, x=0.01, ha="left")
+
+
+def hide_unused(axes: np.ndarray, n_used: int) -> None:
+    """Hide the panels of a grid after the first ``n_used``."""
+    for ax in list(axes.flat)[n_used:]:
+        ax.set_visible(False)
 
 
 def figure_size(

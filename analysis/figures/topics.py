@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
 from analysis import schema as S
-from analysis.figures.style import figure_size, outlet_colors
+from analysis.figures.style import figure_size, figure_title, hide_unused, outlet_colors
 
 NEUTRAL = "#4d4d4d"
 
@@ -52,8 +52,7 @@ def _grid(n_panels: int, ncols: int, panel_height: float, columns: int = 2):
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(width, panel_height * nrows + 0.45), squeeze=False
     )
-    for ax in list(axes.flat)[n_panels:]:
-        ax.set_visible(False)
+    hide_unused(axes, n_panels)
     return fig, axes
 
 
@@ -110,7 +109,7 @@ def topic_outlet_dots(
         ),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
-    fig.suptitle(f"Topic share per outlet: mean article share, {ci:.0%} CIs", x=0.01, ha="left")
+    figure_title(fig, f"Topic share per outlet: mean article share, {ci:.0%} CIs")
     return fig
 
 
@@ -177,7 +176,7 @@ def topic_time_lines(
         ax.grid(axis="y")
     handles = [Line2D([], [], color=colors[o], marker="o", ms=2, lw=0.8, label=o) for o in rows]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(rows)), frameon=False)
-    fig.suptitle("Topic share over time: mean article share per period", x=0.01, ha="left")
+    figure_title(fig, "Topic share over time: mean article share per period")
     return fig
 
 
@@ -203,5 +202,5 @@ def topic_term_bars(
         ax.tick_params(axis="y", length=0)
         ax.set_xticks([])
         ax.spines["bottom"].set_visible(False)
-    fig.suptitle("Top terms per topic (c-TF-IDF weight)", x=0.01, ha="left")
+    figure_title(fig, "Top terms per topic (c-TF-IDF weight)")
     return fig

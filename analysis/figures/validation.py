@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import schema as S
-from analysis.figures.style import EDGE, OKABE_ITO, figure_size
+from analysis.figures.style import EDGE, OKABE_ITO, figure_size, figure_title
 from analysis.study import Codebook
 
 METHODS = {
@@ -67,9 +67,8 @@ def validation_summary(validation: pd.DataFrame, codebook: Codebook) -> Figure:
         f"α {summary.get('krippendorff_alpha', np.nan):.2f})",
         loc="left",
     )
-    fig.suptitle(
+    figure_title(
+        fig,
         "Agreement with human codes, out of sample (frames: pole A / pole B / none)",
-        x=0.01,
-        ha="left",
     )
     return fig

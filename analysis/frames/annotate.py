@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema as S
-from analysis.errors import CorpusError
+from analysis.errors import CorpusError, require_columns
 from analysis.stats.bootstrap import unit_rng
 from analysis.study import Codebook
 
@@ -105,14 +105,12 @@ def import_codes(path: Path, codebook: Codebook) -> ImportResult:
     if not path.exists():
         raise CorpusError("coded file not found", path=str(path))
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in [S.DOC_ID, S.CHAR_START, S.CHAR_END, "pole", "voice"] if c not in df]
-    if missing:
-        raise CorpusError(
-            f"missing column(s) {missing}",
-            path=str(path),
-            field=missing[0],
-            hint="import the file `framing annotate export` wrote, with its columns intact",
-        )
+    require_columns(
+        df.columns,
+        [S.DOC_ID, S.CHAR_START, S.CHAR_END, "pole", "voice"],
+        path,
+        "import the file `framing annotate export` wrote, with its columns intact",
+    )
     poles = {p.id for f in codebook.frames for p in f.poles}
     voices = set(S.VOICES)
     rows, uncoded = [], []

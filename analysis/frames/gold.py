@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema as S
-from analysis.errors import CorpusError
+from analysis.errors import CorpusError, require_columns
 from analysis.study import Frame, Study
 
 GOLD_CODES = (S.POLE, "own_pole", S.VOICE, S.SPEAKER)
@@ -58,14 +58,12 @@ def load_gold(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise CorpusError("gold file not found", path=str(path), hint="fix `gold:` in study.yaml")
     gold = pd.read_csv(path, dtype={S.DOC_ID: str}, keep_default_na=False, na_values=[""])
-    missing = [c for c in _REQUIRED if c not in gold.columns]
-    if missing:
-        raise CorpusError(
-            f"missing column(s) {missing}",
-            path=str(path),
-            field=missing[0],
-            hint=f"a gold file needs {list(_REQUIRED)} and any of {list(GOLD_CODES)}",
-        )
+    require_columns(
+        gold.columns,
+        _REQUIRED,
+        path,
+        f"a gold file needs {list(_REQUIRED)} and any of {list(GOLD_CODES)}",
+    )
     for col in (S.CHAR_START, S.CHAR_END):
         bad = pd.to_numeric(gold[col], errors="coerce").isna()
         if bad.any():

@@ -92,12 +92,7 @@ def validate_axis(
 
 
 def validate_supervised(
-    X: np.ndarray,
-    truth: np.ndarray,
-    frame: Frame,
-    groups: np.ndarray,
-    seed: int,
-    n_splits: int = 5,
+    X: np.ndarray, truth: np.ndarray, frame: Frame, groups: np.ndarray, seed: int, n_splits: int = 5
 ) -> list[dict]:
     """Agreement of the embedding classifier, scored out of fold."""
     proba, classes = out_of_fold_proba(
