@@ -112,13 +112,23 @@ def load_table(study: Study, name: str) -> pd.DataFrame:
 
     When ``FRAMING_RECORD_READS`` names a file, the table's path is appended to it: the
     notebook runner turns that list into make dependencies (like a compiler's ``-MD``).
+    The figures a notebook publishes record the same tables (:func:`tables_read`).
     """
     path = table_path(study, name)
+    _READS.setdefault((study.build_dir, name), study)
     record = paths.record_reads_file()
     if record:
         with open(record, "a", encoding="utf-8") as fh:
             fh.write(f"{path}\n")
     return _read(study, name)
+
+
+_READS: dict[tuple[Path, str], Study] = {}
+
+
+def tables_read() -> list[tuple[Study, str]]:
+    """Every (study, table) :func:`load_table` returned in this process, in read order."""
+    return [(study, name) for (_, name), study in _READS.items()]
 
 
 def _read(study: Study, name: str) -> pd.DataFrame:

@@ -23,7 +23,8 @@ study = "demo"
 
 # %%
 from analysis import schema as S
-from analysis.figures import corpus, save, style
+from analysis.figures import corpus, style
+from analysis.figures.save import publish
 from analysis.pipeline import load_table, outlet_order
 from analysis.study import find_study
 
@@ -45,11 +46,11 @@ print(
 
 # %%
 fig = corpus.corpus_overview(articles, outlets)
-save.save_figure(
+publish(
     fig,
-    save.figures_dir(st) / "corpus_overview",
-    save.provenance(st, ["articles", "outlets"]),
-    caption="Articles per outlet (hatched: duplicates of an earlier article) and publication dates.",
+    "corpus_overview",
+    caption="Articles per outlet (hatched: duplicates of an earlier article) and publication "
+    "dates.",
 )
 fig
 

@@ -31,8 +31,11 @@
 study = "demo"
 
 # %%
+from IPython.display import display
+
 from analysis import schema as S
-from analysis.figures import save, style
+from analysis.figures import style
+from analysis.figures.save import publish
 from analysis.figures.topics import (
     largest_topics,
     topic_outlet_dots,
@@ -84,10 +87,9 @@ info.merge(tables["topic_labels"][[S.TOPIC, S.LABEL]], on=S.TOPIC)[
 # %%
 if enabled:
     fig = topic_term_bars(tables["topic_terms"], tables["topic_labels"], top)
-    save.save_figure(
+    publish(
         fig,
-        save.figures_dir(st) / "topic_terms",
-        save.provenance(st, ["topic_terms", "topic_labels"]),
+        "topic_terms",
         caption="Top terms of the largest topics by c-TF-IDF weight (English stop words removed).",
     )
     display(fig)
@@ -109,10 +111,9 @@ if enabled:
         shown=shown,
         ci=st.config.aggregate.ci,
     )
-    save.save_figure(
+    publish(
         fig,
-        save.figures_dir(st) / "topic_outlet_prevalence",
-        save.provenance(st, ["outlet_topics", "topic_effects", "topic_labels", "outlets"]),
+        "topic_outlet_prevalence",
         caption="Share of each topic per outlet: mean article share with 95% cluster-bootstrap "
         "CIs (circles) and event-adjusted share with 95% CIs from OLS with event fixed "
         "effects and event-clustered errors (diamonds).",
@@ -139,10 +140,9 @@ ranked.groupby(S.TOPIC, sort=False).head(2)[columns].head(12).round(3)
 # %%
 if enabled:
     fig = topic_time_lines(tables["topic_time"], tables["topic_labels"], outlets, top[:6], shown)
-    save.save_figure(
+    publish(
         fig,
-        save.figures_dir(st) / "topic_time",
-        save.provenance(st, ["topic_time", "topic_labels", "outlets"]),
+        "topic_time",
         caption="Mean article share of the six largest topics per outlet and period.",
     )
     display(fig)

@@ -27,7 +27,8 @@ study = "demo"
 
 # %%
 from analysis import schema as S
-from analysis.figures import plots, save, style
+from analysis.figures import plots, style
+from analysis.figures.save import publish
 from analysis.pipeline import load_table, outlet_order
 from analysis.study import find_study
 
@@ -43,11 +44,11 @@ style.use_paper_style()
 
 # %%
 fig = plots.outlet_frame_dots(outlet_frames, st.config.codebook, outlets, ci=st.config.aggregate.ci)
-save.save_figure(
+publish(
     fig,
-    save.figures_dir(st) / "outlet_frames",
-    save.provenance(st, ["outlet_frames", "outlets"]),
-    caption="Framing balance per outlet and frame (all sentences), 95% bootstrap CIs over articles.",
+    "outlet_frames",
+    caption="Framing balance per outlet and frame (all sentences), 95% bootstrap CIs over "
+    "articles.",
 )
 fig
 
@@ -59,10 +60,9 @@ fig
 
 # %%
 fig = plots.own_vs_reported(outlet_frames, st.config.codebook, outlets, ci=st.config.aggregate.ci)
-save.save_figure(
+publish(
     fig,
-    save.figures_dir(st) / "own_vs_reported",
-    save.provenance(st, ["outlet_frames", "outlets"]),
+    "own_vs_reported",
     caption="Framing balance in each outlet's own voice and in what it reports, 95% bootstrap CIs.",
 )
 fig

@@ -32,7 +32,8 @@ study = "demo"
 # %%
 from analysis import schema as S
 from analysis.figures import compare as plots
-from analysis.figures import save, style
+from analysis.figures import style
+from analysis.figures.save import publish
 from analysis.pipeline import load_table, outlet_order
 from analysis.study import find_study
 
@@ -52,9 +53,7 @@ style.use_paper_style()
 # and why the others are left out.
 
 # %%
-events.groupby(S.EVENT_SOURCE).agg(
-    articles=(S.DOC_ID, "size"), events=(S.EVENT_ID, "nunique")
-)
+events.groupby(S.EVENT_SOURCE).agg(articles=(S.DOC_ID, "size"), events=(S.EVENT_ID, "nunique"))
 
 # %%
 units.groupby([S.VIEW, S.REASON]).size().rename("articles").to_frame()
@@ -72,10 +71,9 @@ tests.round(4)
 
 # %%
 fig = plots.effects_forest(effects, st.config.codebook, outlets, ci=cfg.ci)
-save.save_figure(
+publish(
     fig,
-    save.figures_dir(st) / "within_event_effects",
-    save.provenance(st, ["outlet_effects", "events", "outlets"]),
+    "within_event_effects",
     caption=(
         f"Within-event outlet effects (distance from the mean of outlets) with {cfg.ci:.0%} "
         "intervals from a bootstrap that resamples events."
@@ -91,10 +89,9 @@ fig
 # %%
 view = "own" if "own" in set(pairs[S.VIEW]) else "all"
 fig = plots.pairwise_matrix(pairs, st.config.codebook, outlets, view=view, fdr=cfg.fdr)
-save.save_figure(
+publish(
     fig,
-    save.figures_dir(st) / f"pairwise_differences_{view}",
-    save.provenance(st, ["pairwise_differences", "outlets"]),
+    f"pairwise_differences_{view}",
     caption=(
         "Within-event differences between outlets; dots: significant at FDR "
         f"{cfg.fdr:g} (Benjamini–Hochberg over frames × pairs; permutation tests)."

@@ -26,7 +26,8 @@ study = "demo"
 # %%
 from analysis import schema as S
 from analysis.figures import compare as plots
-from analysis.figures import save, style
+from analysis.figures import style
+from analysis.figures.save import publish
 from analysis.pipeline import load_table, outlet_order
 from analysis.study import find_study
 
@@ -44,10 +45,9 @@ style.use_paper_style()
 # %%
 for view in views:
     fig = plots.fightin_words_grid(words, outlets, view=view)
-    save.save_figure(
+    publish(
         fig,
-        save.figures_dir(st) / f"fightin_words_{view}",
-        save.provenance(st, ["fightin_words", "outlets"]),
+        f"fightin_words_{view}",
         caption=(
             f"Distinctive words per outlet vs the other outlets ({view}): Fightin' Words "
             "z-scores (log-odds with an informative Dirichlet prior) against frequency."
@@ -73,7 +73,11 @@ pairwise = words[(words[S.VIEW] == view) & (words[S.REFERENCE] != S.REST)]
 if len(pairwise):
     first = pairwise.iloc[0]
     fig = plots.fightin_words_plot(
-        words, first[S.OUTLET], first[S.REFERENCE], view=view, top=10,
+        words,
+        first[S.OUTLET],
+        first[S.REFERENCE],
+        view=view,
+        top=10,
         color=style.outlet_colors(outlets)[first[S.OUTLET]],
     )
     fig

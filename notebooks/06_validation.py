@@ -24,7 +24,11 @@
 study = "demo"
 
 # %%
-from analysis.figures import save, style
+from IPython.display import display
+
+from analysis import schema as S
+from analysis.figures import style
+from analysis.figures.save import publish
 from analysis.figures.validation import validation_summary
 from analysis.pipeline import load_table
 from analysis.study import find_study
@@ -44,17 +48,16 @@ if validation.empty:
     print("This study has no gold codes: add `gold:` to study.yaml (see `framing annotate`).")
 else:
     fig = validation_summary(validation, st.config.codebook)
-    save.save_figure(
+    publish(
         fig,
-        save.figures_dir(st) / "validation",
-        save.provenance(st, ["validation"]),
+        "validation",
         caption="Out-of-sample agreement of automated frame and voice codes with human codes.",
     )
-    display(fig)  # noqa: F821 - provided by IPython
+    display(fig)
 
 # %%
-summary = validation[validation["metric"].isin(["f1_macro", "krippendorff_alpha", "auc_macro"])]
-summary.pivot_table(index=["method", "frame"], columns="metric", values="value").round(3)
+summary = validation[validation[S.METRIC].isin(["f1_macro", "krippendorff_alpha", "auc_macro"])]
+summary.pivot_table(index=[S.METHOD, S.FRAME], columns=S.METRIC, values=S.VALUE).round(3)
 
 # %%
-validation[validation["method"] == "voice_rules"].round(3)
+validation[validation[S.METHOD] == "voice_rules"].round(3)

@@ -132,7 +132,7 @@ def test_notebooks_run_on_the_demo(demo):
         cells = json.loads(out.read_text())["cells"]
         errors = [o for c in cells for o in c.get("outputs", []) if o["output_type"] == "error"]
         assert not errors
-    figures = save.figures_dir(demo)
+    figures = demo.figures_dir
     for stem in ("within_event_effects", "pairwise_differences_own", "fightin_words_own"):
         assert (figures / f"{stem}.pdf").exists() and (figures / f"{stem}.png").exists()
 

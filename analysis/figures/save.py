@@ -1,9 +1,9 @@
 """Save figures deterministically, each with a provenance sidecar.
 
-PDF, SVG and PNG carry no creation date and a fixed SVG hash salt, so re-running a
-notebook on the same tables gives byte-identical files. ``<stem>.json`` records the
-study, its config hash, the fingerprints of the tables drawn, the model, package
-versions and the git commit.
+Notebooks call :func:`publish`. PDF, SVG and PNG carry no creation date and a fixed SVG
+hash salt, so re-running a notebook on the same tables gives byte-identical files.
+``<stem>.json`` records the study, its config hash, the fingerprints of the tables the
+notebook read, the model, package versions and the git commit.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from analysis.io import atomic_path, read_meta, write_text
-from analysis.pipeline import table_path
+from analysis.pipeline import table_path, tables_read
 from analysis.provenance import git_commit, hash_obj, package_versions
 from analysis.study import Study
 
@@ -29,8 +29,24 @@ _METADATA = {
 }
 
 
-def figures_dir(study: Study) -> Path:
-    return study.figures_dir
+def publish(fig: Figure, name: str, caption: str) -> list[Path]:
+    """Write ``fig`` as ``<figures>/<study>/<name>.{pdf,svg,png,json}``; return the paths.
+
+    The study and the provenance come from the tables this process (the notebook's
+    kernel) read with :func:`analysis.pipeline.load_table`, so the sidecar names exactly
+    what the figure could have been drawn from.
+    """
+    reads = tables_read()
+    studies = {study.build_dir: study for study, _ in reads}
+    if len(studies) != 1:
+        found = ", ".join(str(d) for d in studies) or "none"
+        raise ValueError(
+            f"publish({name!r}) needs the tables of exactly one study read with load_table() "
+            f"in this process; studies read: {found}"
+        )
+    study = next(iter(studies.values()))
+    prov = provenance(study, [table for _, table in reads])
+    return save_figure(fig, study.figures_dir / name, prov, caption=caption)
 
 
 def provenance(study: Study, tables: Iterable[str], **extra: Any) -> dict[str, Any]:
