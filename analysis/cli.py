@@ -247,6 +247,62 @@ def validate(
 
 
 @app.command()
+def collect(
+    study: StudyArg,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh",
+            help="repeat discovery calls (feeds, GDELT, Media Cloud) and re-fetch pages "
+            "already fetched, with conditional requests (unchanged pages are not re-downloaded)",
+        ),
+    ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", min=1, help="fetch at most this many pages this run (to try things out)"
+        ),
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="progress bar (default: on a terminal)"),
+    ] = None,
+) -> None:
+    """Collect a study's coverage from the sources under `collect:` in its study.yaml.
+
+    \b
+    Writes to <study>/collected/ (or `collect.output`), never under build/:
+      articles.jsonl   the extracted articles; point `corpus:` at it
+      ledger.sqlite    one row per input URL: outcome, reason, status, hash...
+      ledger.csv       the same, to open in a spreadsheet
+      warc/*.warc.gz   every response as received (re-extract or publish them)
+      summary.json     counts per source and outcome, failed or capped API calls
+
+    Polite by default: robots.txt, one request per host every `per_host_delay`
+    seconds, retries that honour Retry-After. Interrupt it at any time: the next run
+    fetches only what is missing. `make` never collects; run this (or `make collect
+    STUDY=<name>`) first, then `make STUDY=<name>`.
+    """
+    from analysis.collect.run import collect as run_collect
+    from analysis.collect.run import format_summary
+    from analysis.study import Study
+
+    try:
+        loaded = Study.load(study)
+        result = run_collect(loaded, refresh=refresh, limit=limit, progress=progress)
+    except FramingError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        typer.secho(
+            "interrupted: the ledger is saved; run the same command to continue",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
+        raise typer.Exit(code=130) from None
+    typer.echo(format_summary(result))
+
+
+@app.command()
 def report(study: StudyArg) -> None:
     """Write build/<study>/index.html: every figure with its caption, and the notebooks."""
     from analysis.report import build_index

@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from analysis import schema as S
+from analysis.collect.config import CollectConfig
 from analysis.errors import StudyConfigError
 
 STUDY_FILE = "study.yaml"
@@ -574,6 +575,10 @@ class StudyConfig(_Strict):
     events: EventsConfig = EventsConfig()
     compare: CompareConfig = CompareConfig()
     ingest: IngestConfig = IngestConfig()
+    collect: CollectConfig | None = Field(
+        default=None,
+        description="Where `framing collect` gathers coverage from (see README, Collecting coverage).",
+    )
     codebook: Codebook
 
 
