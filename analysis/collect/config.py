@@ -231,6 +231,11 @@ class CollectConfig(_Strict):
         le=32,
         description="Processes extracting text beside the fetcher (0: in the fetching process).",
     )
+    min_words: int = Field(
+        default=15,
+        ge=1,
+        description="A page whose extracted main text has fewer words is extraction_empty.",
+    )
     segment_records: int = Field(
         default=200,
         ge=1,

@@ -137,7 +137,7 @@ def not_html_reason(body: bytes, content_type: str | None) -> str | None:
     return f"Content-Type {kind or 'missing'!r} and no HTML markup at the start"
 
 
-def extract_page(body: bytes, content_type: str | None) -> Extracted:
+def extract_page(body: bytes, content_type: str | None, min_words: int = 15) -> Extracted:
     """The article in one fetched page (a pure function, safe in a worker process)."""
     why = not_html_reason(body, content_type)
     if why:
@@ -150,15 +150,21 @@ def extract_page(body: bytes, content_type: str | None) -> Extracted:
         "charset_declared": declared,
         "declared_language": lang.group(1).lower() if lang else None,
     }
-    if not page.text or (page.fallback and len(page.text.split()) < 25):
+    n_words = len(page.text.split()) if page.text else 0
+    if n_words < min_words:
         return Extracted(
             outcome="extraction_empty",
-            reason="no main text found in the page (trafilatura)",
+            reason=f"no main text found in the page ({n_words} words; "
+            f"collect.min_words is {min_words})",
             **common,
         )
+    text = page.text
+    first, _, rest = text.partition("\n")
+    if page.title and first.strip() == page.title.strip() and rest.strip():
+        text = rest  # the headline is the title, not the article's first paragraph
     return Extracted(
         outcome=None,
-        text=page.text,
+        text=text,
         title=page.title,
         published=page.date,
         author=page.author,

@@ -352,15 +352,16 @@ class Fetcher:
         attempts = 0
         while True:
             if check_robots and self.robots is not None:
-                allowed, why = await self.robots.check(current, self)
+                allowed, why, outcome, gone_dns = await self.robots.check(current, self)
                 if not allowed:
                     return Response(
                         url=url,
                         final_url=current,
-                        outcome="robots_disallowed",
+                        outcome=outcome,
                         reason=why,
                         attempts=attempts,
                         redirects=seen[1:],
+                        gone_dns=gone_dns,
                     )
             resp = await self._with_retries(current, headers, stop_non_html)
             attempts += resp.attempts

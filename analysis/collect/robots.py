@@ -26,6 +26,10 @@ class _Rules:
     parser: Protego | None  # None: everything allowed (allow_all) or forbidden
     allow_all: bool
     reason: str  # why, for the ledger
+    # When the host itself could not be reached, the URL fails with the same outcome
+    # (connection_error, timeout) rather than a misleading robots_disallowed.
+    outcome: str = "robots_disallowed"
+    gone_dns: bool = False
 
 
 class Robots:
@@ -36,8 +40,11 @@ class Robots:
         self._rules: dict[str, _Rules] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
-    async def check(self, url: str, fetcher) -> tuple[bool, str]:
-        """(allowed, reason) for ``url``; fetches the host's robots.txt the first time."""
+    async def check(self, url: str, fetcher) -> tuple[bool, str, str, bool]:
+        """(allowed, reason, outcome if not, host name unknown) for ``url``.
+
+        Fetches the host's robots.txt the first time.
+        """
         host = host_of(url)
         lock = self._locks.setdefault(host, asyncio.Lock())
         async with lock:
@@ -45,10 +52,11 @@ class Robots:
                 self._rules[host] = await self._load(url, fetcher)
         rules = self._rules[host]
         if rules.parser is None:
-            return rules.allow_all, rules.reason
+            return rules.allow_all, rules.reason, rules.outcome, rules.gone_dns
         if rules.parser.can_fetch(url, self.agent):
-            return True, ""
-        return False, f"robots.txt of {host} disallows this path for {self.agent}"
+            return True, "", "", False
+        why = f"robots.txt of {host} disallows this path for {self.agent}"
+        return False, why, "robots_disallowed", False
 
     async def _load(self, url: str, fetcher) -> _Rules:
         parts = urlsplit(url)
@@ -58,7 +66,8 @@ class Robots:
         )
         host = host_of(url)
         if resp.outcome is not None and resp.status is None:
-            return _Rules(None, False, f"robots.txt of {host} unreachable: {resp.reason}")
+            why = f"{resp.reason} (while reading robots.txt of {host})"
+            return _Rules(None, False, why, resp.outcome, resp.gone_dns)
         if resp.status is not None and 400 <= resp.status < 500:
             return _Rules(None, True, "")
         if resp.outcome is not None or resp.status is None or resp.status >= 500:

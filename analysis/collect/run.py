@@ -360,7 +360,7 @@ class _Collector:
             return row["outcome"]
         if resp.outcome is None and not resp.ok:
             resp.outcome = "http_error"
-            resp.reason = f"HTTP {resp.status} {resp.http_reason}".strip()
+            resp.reason = resp.reason or f"HTTP {resp.status} {resp.http_reason}".strip()
         if resp.outcome is not None:
             self.ledger.update(*key, outcome=resp.outcome, reason=resp.reason, **base)
             return resp.outcome
@@ -377,11 +377,11 @@ class _Collector:
         content_type = resp.header("content-type")
         started = time.perf_counter()
         if executor is None:
-            extracted, seconds = _timed_extract(resp.content, content_type)
+            extracted, seconds = _timed_extract(resp.content, content_type, self.cfg.min_words)
         else:
             loop = asyncio.get_running_loop()
             extracted, seconds = await loop.run_in_executor(
-                executor, _timed_extract, resp.content, content_type
+                executor, _timed_extract, resp.content, content_type, self.cfg.min_words
             )
         self.extraction_seconds += (
             seconds if executor is not None else time.perf_counter() - started
@@ -411,9 +411,11 @@ class _Collector:
         return outcome
 
 
-def _timed_extract(body: bytes, content_type: str | None) -> tuple[Extracted, float]:
+def _timed_extract(
+    body: bytes, content_type: str | None, min_words: int
+) -> tuple[Extracted, float]:
     start = time.process_time()
-    out = extract_page(body, content_type)
+    out = extract_page(body, content_type, min_words)
     return out, time.process_time() - start
 
 

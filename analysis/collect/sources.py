@@ -158,7 +158,7 @@ class Discovery:
             except json.JSONDecodeError:
                 if re.search(r"limit requests|rate limit|too many requests", text, re.I):
                     if wait < source.max_rate_limit_waits:
-                        pause = max(source.delay, 1.0) * 2**wait
+                        pause = source.delay * 2**wait
                         log.info("GDELT asks to slow down; waiting %.1f s", pause)
                         self.fetcher.hold_host(_host(url), pause)
                         continue
