@@ -618,6 +618,12 @@ BOILERPLATE = pa.DataFrameSchema(
 )
 
 
+# --- languages kept and left out by ingest.language.keep, per outlet (languages.csv) ----
+N_KEPT = "n_kept"
+N_LEFT_OUT = "n_left_out"
+LANGUAGE_COUNT_COLUMNS = (OUTLET, LANGUAGE, N_KEPT, N_LEFT_OUT)
+
+
 # --- collection ledger (analysis/collect) ---------------------------------------------
 # One row per input URL (per source). Every input URL ends in one outcome, and each
 # outcome belongs to one category, so that input URLs = fetched + failed + skipped.

@@ -50,7 +50,11 @@ def collect_urls(web, tmp_path):
 
     def go(urls: list[str], **cfg):
         folder = write_study(
-            tmp_path / "s", web, [{"type": "urls", "id": "list", "path": "urls.txt"}], urls=urls, **cfg
+            tmp_path / "s",
+            web,
+            [{"type": "urls", "id": "list", "path": "urls.txt"}],
+            urls=urls,
+            **cfg,
         )
         report, frame = run(folder)
         c = report.counts
@@ -325,7 +329,10 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 
 
 def test_feed_with_relative_links_and_a_window(web, tmp_path):
-    web.add("http://wire.test/feed.xml", Page(RSS.encode(), headers={"Content-Type": "application/rss+xml"}))
+    web.add(
+        "http://wire.test/feed.xml",
+        Page(RSS.encode(), headers={"Content-Type": "application/rss+xml"}),
+    )
     web.add("http://wire.test/news/one", page(0))
     web.add("http://wire.test/news/two", page(1))
     folder = write_study(
@@ -347,7 +354,12 @@ def test_feed_with_relative_links_and_a_window(web, tmp_path):
 
 
 def test_malformed_feed_is_a_failed_call_not_a_crash(web, tmp_path):
-    web.add("http://wire.test/bad.xml", Page(b"<rss><channel><item><title>unclosed", headers={"Content-Type": "application/rss+xml"}))
+    web.add(
+        "http://wire.test/bad.xml",
+        Page(
+            b"<rss><channel><item><title>unclosed", headers={"Content-Type": "application/rss+xml"}
+        ),
+    )
     folder = write_study(
         tmp_path / "s", web, [{"type": "feed", "id": "bad", "urls": ["http://wire.test/bad.xml"]}]
     )
