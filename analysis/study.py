@@ -577,7 +577,7 @@ class StudyConfig(_Strict):
     ingest: IngestConfig = IngestConfig()
     collect: CollectConfig | None = Field(
         default=None,
-        description="Where `framing collect` gathers coverage from (see README, Collecting coverage).",
+        description="Where `framing collect` gathers coverage from (README: Collecting coverage).",
     )
     codebook: Codebook
 

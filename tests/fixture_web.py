@@ -52,7 +52,7 @@ class FixtureWeb:
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self):  # noqa: N802 (http.server's name)
+            def do_GET(self):
                 web._serve(_Request(self))
 
             def log_message(self, *args):
@@ -170,13 +170,15 @@ def article_html(
 {meta_date}
 <meta name="author" content="{html.escape(author or "")}">
 <link rel="stylesheet" href="/static/site.css">
-<script>window.dataLayer = window.dataLayer || []; function gtag(){{dataLayer.push(arguments);}}</script>
+<script>window.dataLayer = window.dataLayer || [];
+function gtag(){{dataLayer.push(arguments);}}</script>
 </head>
 <body>
 <div id="cookie-banner" class="cookie-consent">We use cookies to improve your experience.
 <button>Accept all</button> <button>Manage preferences</button></div>
 <header><nav class="main-nav"><ul>
-<li><a href="/">Home</a></li><li><a href="/world">World</a></li><li><a href="/politics">Politics</a></li>
+<li><a href="/">Home</a></li><li><a href="/world">World</a></li>
+<li><a href="/politics">Politics</a></li>
 <li><a href="/business">Business</a></li><li><a href="/opinion">Opinion</a></li>
 <li><a href="/subscribe">Subscribe</a></li></ul></nav></header>
 <main>

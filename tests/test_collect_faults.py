@@ -322,9 +322,12 @@ def test_empty_page_is_extraction_empty(web, collect_urls):
 # --- feeds ---------------------------------------------------------------------------
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Wire</title><link>http://wire.test/</link>
-<item><title>One</title><link>/news/one</link><pubDate>Tue, 05 Nov 2024 10:00:00 GMT</pubDate></item>
-<item><title>Two</title><link>http://wire.test/news/two</link><pubDate>Wed, 06 Nov 2024 10:00:00 GMT</pubDate></item>
-<item><title>Old</title><link>http://wire.test/news/old</link><pubDate>Mon, 01 Jan 2018 10:00:00 GMT</pubDate></item>
+<item><title>One</title><link>/news/one</link>
+<pubDate>Tue, 05 Nov 2024 10:00:00 GMT</pubDate></item>
+<item><title>Two</title><link>http://wire.test/news/two</link>
+<pubDate>Wed, 06 Nov 2024 10:00:00 GMT</pubDate></item>
+<item><title>Old</title><link>http://wire.test/news/old</link>
+<pubDate>Mon, 01 Jan 2018 10:00:00 GMT</pubDate></item>
 </channel></rss>"""
 
 
@@ -413,7 +416,7 @@ def test_gdelt_slice_at_the_cap_is_split_until_complete(web, tmp_path):
 
 
 def test_gdelt_slice_still_capped_at_the_finest_resolution_is_reported(web, tmp_path):
-    api, folder = gdelt_study(tmp_path, web, n=25, max_records=10, min_slice_minutes=60 * 24)
+    _, folder = gdelt_study(tmp_path, web, n=25, max_records=10, min_slice_minutes=60 * 24)
     report, frame = run(folder)
     capped = report.requests[report.requests["outcome"] == "capped"]
     assert len(capped) == 1 and "cap of 10" in capped.iloc[0].reason
@@ -468,7 +471,7 @@ def test_gdelt_rate_limit_for_ever_is_a_failed_call(web, tmp_path):
 # --- archive files ---------------------------------------------------------------------
 def test_warc_holds_every_fetched_response(web, collect_urls):
     urls = [web.add(f"http://wire.test/w{i}", page(i)) for i in range(3)]
-    report, frame = collect_urls(urls, segment_records=2)
+    report, _ = collect_urls(urls, segment_records=2)
     files = sorted((report.folder / "warc").glob("*.warc.gz"))
     assert len(files) == 2  # 2 + 1 responses, segments closed and renamed
     assert not list((report.folder / "warc").glob("*.open"))

@@ -149,7 +149,8 @@ class Ledger:
                     new += 1
                 else:
                     db.execute(
-                        "UPDATE urls SET n_listed = n_listed + 1 WHERE source = ? AND input_url = ?",
+                        "UPDATE urls SET n_listed = n_listed + 1 "
+                        "WHERE source = ? AND input_url = ?",
                         (c.source, c.input_url),
                     )
         return new
@@ -162,9 +163,9 @@ class Ledger:
         return self.db.execute(f"SELECT * FROM urls WHERE {where} ORDER BY seq", params).fetchall()
 
     def update(self, source: str, input_url: str, **fields: Any) -> None:
-        if "outcome" in fields and fields["outcome"] not in S.COLLECT_OUTCOMES:
-            if fields["outcome"] != S.COLLECT_PENDING:
-                raise ValueError(f"unknown ledger outcome {fields['outcome']!r}")
+        outcome = fields.get("outcome", S.COLLECT_PENDING)
+        if outcome not in S.COLLECT_OUTCOMES and outcome != S.COLLECT_PENDING:
+            raise ValueError(f"unknown ledger outcome {fields['outcome']!r}")
         sets = ", ".join(f"{k} = ?" for k in fields)
         self.db.execute(
             f"UPDATE urls SET {sets} WHERE source = ? AND input_url = ?",

@@ -316,7 +316,9 @@ def _log_left_out(counts: pd.DataFrame, keep: list[str]) -> None:
     per_outlet = (
         left.groupby(S.OUTLET, sort=True)
         .apply(
-            lambda g: ", ".join(f"{lang} {n}" for lang, n in zip(g[S.LANGUAGE], g[S.N_LEFT_OUT])),
+            lambda g: ", ".join(
+                f"{lang} {n}" for lang, n in zip(g[S.LANGUAGE], g[S.N_LEFT_OUT], strict=True)
+            ),
             include_groups=False,
         )
         .to_dict()
