@@ -270,18 +270,20 @@ def collect(
 ) -> None:
     """Collect a study's coverage from the sources under `collect:` in its study.yaml.
 
-    \b
-    Writes to <study>/collected/ (or `collect.output`), never under build/:
-      articles.jsonl   the extracted articles; point `corpus:` at it
-      ledger.sqlite    one row per input URL: outcome, reason, status, hash...
-      ledger.csv       the same, to open in a spreadsheet
-      warc/*.warc.gz   every response as received (re-extract or publish them)
-      summary.json     counts per source and outcome, failed or capped API calls
+    Sources: URL lists, RSS/Atom feeds, the GDELT DOC 2.0 API, Media Cloud (with an API
+    key), and the Internet Archive for pages that are gone.
 
-    Polite by default: robots.txt, one request per host every `per_host_delay`
-    seconds, retries that honour Retry-After. Interrupt it at any time: the next run
-    fetches only what is missing. `make` never collects; run this (or `make collect
-    STUDY=<name>`) first, then `make STUDY=<name>`.
+    Writes to <study>/collected/ (collect.output), never under build/: articles.jsonl
+    (the extracted articles: point `corpus:` at it), ledger.sqlite and ledger.csv (one
+    row per input URL: outcome, reason, HTTP status, attempts, hash), warc/*.warc.gz
+    (every response as received), requests.csv and summary.json.
+
+    Polite by default: robots.txt, one request per site every `per_host_delay` seconds,
+    retries that honour Retry-After, a User-Agent with your `contact`.
+
+    Stop it at any time (Ctrl-C, even kill -9): the same command resumes and fetches
+    only what is missing. `make` never collects: run `make collect STUDY=<name>` (or
+    this command) first, then `make STUDY=<name>`.
     """
     from analysis.collect.run import collect as run_collect
     from analysis.collect.run import format_summary

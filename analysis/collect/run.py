@@ -163,6 +163,11 @@ class _Collector:
         return registered_domain(target) in self.allowed_domains
 
     def user_agent(self) -> str:
+        if not self.cfg.contact:
+            log.warning(
+                "collect.contact is empty: set it to your e-mail or project page, so site "
+                "operators can reach you (it is sent in the User-Agent)"
+            )
         contact = self.cfg.contact or "no contact given"
         return self.cfg.user_agent.format(version=project_version(), contact=contact)
 
