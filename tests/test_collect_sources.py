@@ -1,0 +1,95 @@
+"""Media Cloud with a key, and --refresh with conditional requests, on the fixture."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.collect_helpers import row, run, write_study
+from tests.fixture_web import FixtureWeb, Page, article_html, demo_articles
+
+TEXTS = demo_articles()
+
+
+@pytest.fixture
+def web():
+    server = FixtureWeb().start()
+    yield server
+    server.stop()
+
+
+def page(i: int) -> Page:
+    a = TEXTS[i]
+    return Page(article_html(a["title"], a["text"], site="Wire").encode())
+
+
+def test_mediacloud_pages_through_results_with_the_key(web, tmp_path, monkeypatch):
+    monkeypatch.setenv("FRAMING_TEST_MC_KEY", "secret-key")
+    seen_auth = []
+    stories = [
+        {"url": f"http://wire.test/mc/{i}", "title": f"t{i}", "publish_date": "2024-11-0{i}"}
+        for i in range(1, 6)
+    ]
+
+    def api(req):
+        seen_auth.append(req.headers.get("Authorization"))
+        start = int(req.query.get("pagination_token") or 0)
+        body = {"stories": stories[start : start + 2]}
+        if start + 2 < len(stories):
+            body["pagination_token"] = str(start + 2)
+        req.send(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
+
+    web.add("http://search.mc.test/api/search/story-list", api)
+    for i in range(1, 6):
+        web.add(f"http://wire.test/mc/{i}", page(i))
+    folder = write_study(
+        tmp_path / "s",
+        web,
+        [
+            {
+                "type": "mediacloud",
+                "id": "mc",
+                "query": "kursk",
+                "api_key_env": "FRAMING_TEST_MC_KEY",
+                "base_url": "http://search.mc.test/api/search/story-list",
+            }
+        ],
+        window={"start": "2024-10-01", "end": "2025-06-30"},
+    )
+    report, frame = run(folder)
+    assert sorted(frame["input_url"]) == [s["url"] for s in stories]
+    assert set(frame["outcome"]) == {"fetched"}
+    assert seen_auth == ["Token secret-key"] * 3  # three pages of two, two, one
+    # A rerun replays the three calls from the ledger.
+    calls = web.hits("search.mc.test")
+    run(folder)
+    assert web.hits("search.mc.test") == calls
+
+
+def test_refresh_uses_conditional_requests(web, tmp_path):
+    a = TEXTS[0]
+    body = article_html(a["title"], a["text"], site="Wire").encode()
+    answers = []
+
+    def etagged(req):
+        if req.headers.get("If-None-Match") == '"v1"':
+            answers.append(304)
+            req.send(304, b"", {"ETag": '"v1"'})
+        else:
+            answers.append(200)
+            req.send(200, body, {"Content-Type": "text/html", "ETag": '"v1"'})
+
+    url = web.add("http://wire.test/etag", etagged)
+    folder = write_study(
+        tmp_path / "s", web, [{"type": "urls", "id": "list", "path": "urls.txt"}], urls=[url]
+    )
+    _, first = run(folder)
+    run(folder)  # no refresh: nothing is asked again
+    assert answers == [200]
+    report, second = run(folder, refresh=True)
+    assert answers == [200, 304]
+    r = row(second, url)
+    assert r.outcome == "fetched" and r.sha256 == row(first, url).sha256
+    assert r.attempts == 1 and r.fetched_at >= row(first, url).fetched_at
+    assert report.n_articles == 1
