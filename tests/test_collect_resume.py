@@ -92,5 +92,5 @@ def test_kill_9_then_rerun_fetches_only_what_is_missing(web, tmp_path):
     from analysis.collect.archive import read_response
 
     for r in frame.itertuples():
-        headers, body = read_response(folder / "collected" / "warc", r.warc_file, r.warc_offset)
+        _headers, body = read_response(folder / "collected" / "warc", r.warc_file, r.warc_offset)
         assert b"<article" in body and len(body) == r.bytes

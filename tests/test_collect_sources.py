@@ -57,7 +57,7 @@ def test_mediacloud_pages_through_results_with_the_key(web, tmp_path, monkeypatc
         ],
         window={"start": "2024-10-01", "end": "2025-06-30"},
     )
-    report, frame = run(folder)
+    _report, frame = run(folder)
     assert sorted(frame["input_url"]) == [s["url"] for s in stories]
     assert set(frame["outcome"]) == {"fetched"}
     assert seen_auth == ["Token secret-key"] * 3  # three pages of two, two, one

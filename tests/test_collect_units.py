@@ -7,7 +7,7 @@ import pytest
 
 from analysis import schema as S
 from analysis.collect.extract import decode_page, extract_page, not_html_reason
-from analysis.collect.fetch import _Decoder, TooLarge, retry_after_seconds
+from analysis.collect.fetch import TooLarge, _Decoder, retry_after_seconds
 from analysis.collect.urls import BadUrl, OutletMatcher, canonical_url, host_of, registered_domain
 from analysis.errors import StudyConfigError
 from analysis.study import Study
