@@ -7,6 +7,7 @@ time, and the collector's timeouts are set to seconds.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 
@@ -477,3 +478,69 @@ def test_warc_holds_every_fetched_response(web, collect_urls):
     assert not list((report.folder / "warc").glob("*.open"))
     responses = [uri for f in files for kind, uri, code in iter_records(f) if kind == "response"]
     assert sorted(responses) == sorted(urls)
+
+
+# --- politeness --------------------------------------------------------------------------
+def test_per_host_delay_and_concurrency_across_hosts(web, collect_urls):
+    urls = [web.add(f"http://wire.test/p{i}", page(i)) for i in range(5)]
+    urls += [web.add(f"http://courier.test/p{i}", page(i)) for i in range(5)]
+    agents = []
+    web.routes[("wire.test", "/robots.txt")] = lambda req: (
+        agents.append(req.headers.get("User-Agent")),
+        req.send(404, b"", {}),
+    )
+    _, frame = collect_urls(urls, per_host_delay=0.3, contact="me@example.org")
+    assert set(frame["outcome"]) == {"fetched"}
+    for host in ("wire.test", "courier.test"):
+        times = web.times(host)
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        assert len(times) == 5 and min(gaps) >= 0.27, gaps  # 0.3 s, less timer slack
+    # The two hosts were fetched side by side, not one after the other.
+    wire, courier = web.times("wire.test"), web.times("courier.test")
+    assert courier[0] < wire[-1] and wire[0] < courier[-1]
+    assert agents and "framing-analysis/" in agents[0] and "me@example.org" in agents[0]
+
+
+def test_unknown_host_falls_back_to_the_archive(tmp_path, web):
+    """DNS failure, simulated in the transport (tests never query a real resolver)."""
+    import httpx
+
+    from analysis.collect.ledger import Ledger
+    from analysis.collect.run import collect
+    from analysis.study import Study
+
+    snapshot = page(4)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        if host == "vanished.wire.test":
+            raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+        if host == "archive.org":
+            stamp = "20241110000000"
+            closest = {"available": True, "timestamp": stamp, "status": "200"}
+            body = json.dumps({"archived_snapshots": {"closest": closest}}).encode()
+            return httpx.Response(200, stream=httpx.ByteStream(body))
+        if host == "web.archive.org" and request.url.path.startswith("/web/20241110000000id_/"):
+            return httpx.Response(
+                200, stream=httpx.ByteStream(snapshot.body), headers={"Content-Type": "text/html"}
+            )
+        return httpx.Response(404, stream=httpx.ByteStream(b""))
+
+    url = "http://vanished.wire.test/story"
+    folder = write_study(
+        tmp_path / "s",
+        web,
+        [{"type": "urls", "id": "list", "path": "urls.txt"}],
+        urls=[url],
+        proxy=None,
+        archive={
+            "availability_url": "http://archive.org/wayback/available",
+            "snapshot_url": "http://web.archive.org/web",
+        },
+    )
+    report = collect(Study.load(folder), progress=False, transport=httpx.MockTransport(handler))
+    ledger = Ledger(folder / "collected" / Ledger.FILE)
+    r = ledger.frame().iloc[0]
+    ledger.close()
+    assert r.outcome == "fetched_archive" and "Name or service not known" in r.reason
+    assert report.counts["fetched"] == 1

@@ -57,7 +57,7 @@ def host_of(url: str) -> str:
 
 
 def registered_domain(url_or_host: str) -> str:
-    """``www.news.bbc.co.uk`` → ``bbc.co.uk``; an IP address or unknown suffix as is."""
+    """``www.news.bbc.co.uk`` → ``bbc.co.uk``; an IP address as is."""
     host = url_or_host
     if "://" in url_or_host:
         host = urlsplit(url_or_host).hostname or ""
@@ -68,7 +68,10 @@ def registered_domain(url_or_host: str) -> str:
     except ValueError:
         pass
     fld = get_fld(host, fix_protocol=True, fail_silently=True)
-    return fld or host
+    if fld:
+        return fld
+    # A suffix the list does not know (.test, .internal): its last two labels.
+    return ".".join(host.split(".")[-2:])
 
 
 def split_domains(value: str | None) -> list[str]:
