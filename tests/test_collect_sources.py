@@ -93,3 +93,18 @@ def test_refresh_uses_conditional_requests(web, tmp_path):
     assert r.outcome == "fetched" and r.sha256 == row(first, url).sha256
     assert r.attempts == 1 and r.fetched_at >= row(first, url).fetched_at
     assert report.n_articles == 1
+
+
+def test_a_domain_added_to_the_outlets_file_takes_effect_on_the_next_run(web, tmp_path):
+    url = web.add("http://newsite.test/story", page(2))
+    folder = write_study(
+        tmp_path / "s", web, [{"type": "urls", "id": "list", "path": "urls.txt"}], urls=[url]
+    )
+    _, frame = run(folder)
+    assert row(frame, url).outcome == "unknown_outlet"
+    outlets = (folder / "outlets.csv").read_text()
+    (folder / "outlets.csv").write_text(outlets + "Newsite,X,private,en,g9,newsite.test\n")
+    report, frame = run(folder)
+    r = row(frame, url)
+    assert (r.outcome, r.outlet) == ("fetched", "Newsite")
+    assert report.counts == {"input": 1, "fetched": 1, "failed": 0, "skipped": 0, "pending": 0}

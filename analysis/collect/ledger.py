@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS urls (
     seq INTEGER NOT NULL,
     n_listed INTEGER NOT NULL DEFAULT 1,
     outlet TEXT,
+    outlet_hint TEXT,
     published_hint TEXT,
     title_hint TEXT,
     outcome TEXT NOT NULL DEFAULT 'pending',
@@ -79,6 +80,7 @@ CREATE TABLE IF NOT EXISTS articles (
 _URL_COLUMNS = (
     *S.LEDGER_COLUMNS,
     "n_listed",
+    "outlet_hint",
     "published_hint",
     "title_hint",
     "duplicate_of",
@@ -140,7 +142,7 @@ class Ledger:
             seq = db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM urls").fetchone()[0]
             for c in candidates:
                 cur = db.execute(
-                    "INSERT OR IGNORE INTO urls (source, input_url, seq, outlet, "
+                    "INSERT OR IGNORE INTO urls (source, input_url, seq, outlet_hint, "
                     "published_hint, title_hint) VALUES (?, ?, ?, ?, ?, ?)",
                     (c.source, c.input_url, seq, c.outlet, c.published, c.title),
                 )
@@ -154,6 +156,15 @@ class Ledger:
                         (c.source, c.input_url),
                     )
         return new
+
+    def retriage(self) -> int:
+        """Send URLs skipped for a reason that depends on the config (outlets file,
+        window) back to triage, so an added domain or a wider window takes effect."""
+        cur = self.db.execute(
+            "UPDATE urls SET outcome = 'pending', url = NULL, outlet = NULL, reason = NULL "
+            "WHERE outcome IN ('unknown_outlet', 'out_of_window')"
+        )
+        return cur.rowcount
 
     def reset_listing_counts(self) -> None:
         """Listing counts are per run: a rerun lists the same URLs again."""

@@ -190,6 +190,7 @@ class _Collector:
                 log.info("source %s: %d URL(s), %d new", source.id, len(found), new)
             self.seconds["discover"] = round(time.perf_counter() - t0, 3)
             t0 = time.perf_counter()
+            self.ledger.retriage()
             self.triage()
             self.seconds["triage"] = round(time.perf_counter() - t0, 3)
             t0 = time.perf_counter()
@@ -223,7 +224,7 @@ class _Collector:
                     )
                     continue
                 owners[url] = _key(row)
-                outlet = row["outlet"]
+                outlet = row["outlet_hint"]
                 if outlet is not None and self.outlets is not None and outlet not in names:
                     self.ledger.update(
                         *key,
