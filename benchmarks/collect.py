@@ -45,7 +45,7 @@ def main() -> None:
 
     texts = demo_articles()
     web = FixtureWeb().start()
-    hosts = [f"site{i}.bench.test" for i in range(N_HOSTS)]
+    hosts = [f"news{i}.test" for i in range(N_HOSTS)]
     urls = []
     for n in range(args.pages):
         host = hosts[n % N_HOSTS]
@@ -68,13 +68,24 @@ def main() -> None:
                 concurrency=N_HOSTS,
                 extract_workers=args.workers,
                 segment_records=500,
+                # The collector's own defaults, not the tests' short fuses.
+                timeouts={"connect": 10, "read": 30, "total": 90},
+                retry={"attempts": 4, "backoff": 2.0},
             )
             start = time.perf_counter()
             report = collect(Study.load(folder), progress=True)
             wall = time.perf_counter() - start
             ledger = Ledger(folder / "collected" / Ledger.FILE)
             counts = ledger.counts()
+            frame = ledger.frame()
             ledger.close()
+            problems = (
+                frame[frame["outcome"] != "fetched"]
+                .groupby(["outcome", "reason"])
+                .size()
+                .sort_values(ascending=False)
+                .head(5)
+            )
     finally:
         web.stop()
 
@@ -91,6 +102,9 @@ def main() -> None:
         "failed": counts["failed"],
         "skipped": counts["skipped"],
         "requests_made": report.requests_made,
+        "not_fetched": [
+            {"outcome": o, "reason": r, "n": int(n)} for (o, r), n in problems.items()
+        ],
         "wall_s": round(wall, 2),
         "phase_s": report.seconds,
         "pages_per_s": round(rate, 1),
