@@ -27,6 +27,7 @@ FAST = {
     "timeouts": {"connect": 2.0, "read": 1.0, "total": 3.0},
     "retry": {"attempts": 3, "backoff": 0.01, "max_backoff": 0.05, "max_retry_after": 2},
     "extract_workers": 0,
+    "archive": {"mode": "never"},  # tests that want the archive set its URLs to the fixture
 }
 
 

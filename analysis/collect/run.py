@@ -63,6 +63,7 @@ class CollectReport:
     by_source: pd.DataFrame  # source × outcome counts
     requests: pd.DataFrame  # discovery calls
     n_articles: int
+    top_reasons: list[dict[str, Any]] = field(default_factory=list)  # why URLs were not fetched
     seconds: dict[str, float] = field(default_factory=dict)
     extraction_seconds: float = 0.0
     pages_fetched_this_run: int = 0
@@ -104,10 +105,12 @@ def collect(
         n_articles = export(ledger, folder)
         report_seconds["export"] = round(time.perf_counter() - start, 3)
         counts = ledger.counts()
+        frame = ledger.frame()
         report = CollectReport(
             folder=folder,
             counts=counts,
-            by_source=by_source(ledger.frame()),
+            by_source=by_source(frame),
+            top_reasons=top_reasons(frame),
             requests=ledger.requests_frame(),
             n_articles=n_articles,
             seconds={**collector.seconds, **report_seconds},
@@ -503,6 +506,18 @@ def by_source(ledger: pd.DataFrame) -> pd.DataFrame:
     return counts[["source", "outcome", "category", "n"]]
 
 
+def top_reasons(ledger: pd.DataFrame, n: int = 8) -> list[dict[str, Any]]:
+    """The most common (outcome, reason) pairs of URLs not fetched."""
+    missed = ledger[~ledger["outcome"].isin(["fetched", "fetched_archive", S.COLLECT_PENDING])]
+    if missed.empty:
+        return []
+    # Reasons name the URL for duplicates; group those by outcome alone.
+    reasons = missed["reason"].where(missed["outcome"] != "duplicate_url", "same canonical URL")
+    counts = missed.assign(reason=reasons.fillna("")).groupby(["outcome", "reason"]).size()
+    top = counts.sort_values(ascending=False, kind="stable").head(n)
+    return [{"outcome": o, "reason": r, "n": int(k)} for (o, r), k in top.items()]
+
+
 def summary_dict(report: CollectReport) -> dict[str, Any]:
     requests = report.requests
     return {
@@ -511,6 +526,7 @@ def summary_dict(report: CollectReport) -> dict[str, Any]:
         **{k: report.counts[k] for k in (*_CATEGORIES, S.COLLECT_PENDING)},
         "articles": report.n_articles,
         "by_source": report.by_source.to_dict("records"),
+        "top_reasons": report.top_reasons,
         "discovery_calls": {
             str(k): int(v) for k, v in requests["outcome"].value_counts().sort_index().items()
         },
@@ -542,6 +558,11 @@ def format_summary(report: CollectReport) -> str:
         )
         lines.append("  per source and outcome:")
         lines += ["    " + line for line in wide.to_string().splitlines()]
+    if report.top_reasons:
+        lines.append("  most common reasons for URLs not fetched:")
+        for item in report.top_reasons:
+            reason = item["reason"] if len(item["reason"]) <= 90 else item["reason"][:87] + "..."
+            lines.append(f"    {item['n']:>6,}  {item['outcome']}: {reason}")
     req = report.requests
     errors = req[req["outcome"] == "error"]
     for r in errors.itertuples():
