@@ -267,6 +267,14 @@ def collect(
         bool | None,
         typer.Option("--progress/--no-progress", help="progress bar (default: on a terminal)"),
     ] = None,
+    reextract: Annotated[
+        bool,
+        typer.Option(
+            "--reextract",
+            help="extract the articles again from the WARC files, fetching nothing "
+            "(after a trafilatura upgrade or a change of collect.min_words)",
+        ),
+    ] = False,
 ) -> None:
     """Collect a study's coverage from the sources under `collect:` in its study.yaml.
 
@@ -291,7 +299,12 @@ def collect(
 
     try:
         loaded = Study.load(study)
-        result = run_collect(loaded, refresh=refresh, limit=limit, progress=progress)
+        if reextract:
+            from analysis.collect.run import reextract as run_reextract
+
+            result = run_reextract(loaded)
+        else:
+            result = run_collect(loaded, refresh=refresh, limit=limit, progress=progress)
     except FramingError as exc:
         _fail(exc)
     except KeyboardInterrupt:

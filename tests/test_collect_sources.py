@@ -108,3 +108,37 @@ def test_a_domain_added_to_the_outlets_file_takes_effect_on_the_next_run(web, tm
     r = row(frame, url)
     assert (r.outcome, r.outlet) == ("fetched", "Newsite")
     assert report.counts == {"input": 1, "fetched": 1, "failed": 0, "skipped": 0, "pending": 0}
+
+
+def test_reextract_reads_the_warc_and_fetches_nothing(web, tmp_path):
+    import yaml
+
+    from analysis.collect.run import reextract
+    from analysis.study import Study
+
+    short = " ".join(["The minister spoke to reporters in the capital on Monday."] * 3)
+    long_url = web.add("http://wire.test/long", page(1))
+    short_url = web.add(
+        "http://wire.test/short", Page(article_html("Brief", short, site="Wire").encode())
+    )
+    folder = write_study(
+        tmp_path / "s",
+        web,
+        [{"type": "urls", "id": "list", "path": "urls.txt"}],
+        urls=[long_url, short_url],
+    )
+    _, frame = run(folder)
+    assert set(frame["outcome"]) == {"fetched"}
+    requests = len(web.log)
+    config = yaml.safe_load((folder / "study.yaml").read_text())
+    config["collect"]["min_words"] = 40
+    (folder / "study.yaml").write_text(yaml.safe_dump(config))
+    report = reextract(Study.load(folder))
+    assert len(web.log) == requests  # nothing fetched
+    assert report.counts["fetched"] == 1 and report.n_articles == 1
+    lines = (folder / "collected" / "articles.jsonl").read_text().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["url"] == long_url
+    _, frame = run(folder)  # an ordinary rerun keeps the verdict and fetches nothing
+    assert row(frame, short_url).outcome == "extraction_empty"
+    assert "collect.min_words is 40" in row(frame, short_url).reason
+    assert len(web.log) == requests

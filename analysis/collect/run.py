@@ -32,7 +32,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis import schema as S
-from analysis.collect.archive import WarcArchive
+from analysis.collect.archive import WarcArchive, read_response
 from analysis.collect.config import CollectConfig
 from analysis.collect.extract import Extracted, extract_page
 from analysis.collect.fetch import Fetcher, Response
@@ -406,18 +406,97 @@ class _Collector:
             "etag": resp.header("etag"),
             "last_modified": resp.header("last-modified"),
         }
-        if extracted.outcome is not None:
-            self.ledger.update(*key, outcome=extracted.outcome, reason=extracted.reason, **fields)
-            return extracted.outcome
-        doc_id = "c" + hashlib.sha256(row["url"].encode()).hexdigest()[:15]
-        outcome = "fetched_archive" if archive_url else "fetched"
-        reason = resp.reason if archive_url else None
-        if extracted.charset_declared and extracted.charset != extracted.charset_declared:
-            note = f"declared charset {extracted.charset_declared}, read as {extracted.charset}"
-            reason = f"{reason}; {note}" if reason else note
-        self.ledger.put_article(doc_id, _article(row, resp, extracted, doc_id, archive_url))
-        self.ledger.update(*key, outcome=outcome, reason=reason, doc_id=doc_id, **fields)
-        return outcome
+        return record_extraction(
+            self.ledger,
+            row,
+            extracted,
+            fields,
+            final_url=resp.final_url,
+            fetched_at=resp.fetched_at,
+            archive_reason=resp.reason if archive_url else None,
+        )
+
+
+_CHARSET_NOTE = "declared charset "
+
+
+def record_extraction(
+    ledger: Ledger,
+    row,
+    extracted: Extracted,
+    fields: dict[str, Any],
+    *,
+    final_url: str,
+    fetched_at: str | None,
+    archive_reason: str | None,
+) -> str:
+    """The ledger row (and article) for one extracted page; returns its outcome."""
+    key = (row["source"], row["input_url"])
+    archive_url = fields.get("archive_url")
+    if extracted.outcome is not None:
+        ledger.update(*key, outcome=extracted.outcome, reason=extracted.reason, **fields)
+        return extracted.outcome
+    doc_id = "c" + hashlib.sha256(row["url"].encode()).hexdigest()[:15]
+    outcome = "fetched_archive" if archive_url else "fetched"
+    reason = archive_reason
+    if extracted.charset_declared and extracted.charset != extracted.charset_declared:
+        note = f"{_CHARSET_NOTE}{extracted.charset_declared}, read as {extracted.charset}"
+        reason = f"{reason}; {note}" if reason else note
+    article = _article(row, extracted, doc_id, archive_url, final_url, fetched_at)
+    ledger.put_article(doc_id, article)
+    ledger.update(*key, outcome=outcome, reason=reason, doc_id=doc_id, **fields)
+    return outcome
+
+
+def reextract(study: Study) -> CollectReport:
+    """Extract every archived page again from the WARC files, fetching nothing.
+
+    For a new extractor version or a changed ``collect.min_words``; outcomes of pages
+    that were fetched (fetched, fetched_archive, extraction_empty, not_html) are
+    recomputed, nothing else changes.
+    """
+    cfg = study.config.collect
+    if cfg is None:
+        raise CollectError(f"{study.root / 'study.yaml'}: the study has no `collect:` section")
+    folder = study.path(cfg.output)
+    ledger = Ledger(folder / Ledger.FILE)
+    start = time.perf_counter()
+    try:
+        rows = ledger.rows(
+            "warc_file IS NOT NULL AND outcome IN "
+            "('fetched', 'fetched_archive', 'extraction_empty', 'not_html')"
+        )
+        for row in tqdm(rows, unit="page", desc="re-extract", disable=not sys.stderr.isatty()):
+            headers, body = read_response(folder / "warc", row["warc_file"], row["warc_offset"])
+            content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+            extracted = extract_page(body, content_type, cfg.min_words)
+            base_reason = (row["reason"] or "").split(f"; {_CHARSET_NOTE}")[0]
+            if base_reason.startswith(_CHARSET_NOTE):
+                base_reason = ""
+            record_extraction(
+                ledger,
+                row,
+                extracted,
+                {"charset": extracted.charset, "archive_url": row["archive_url"]},
+                final_url=row["final_url"],
+                fetched_at=row["fetched_at"],
+                archive_reason=base_reason or None if row["archive_url"] else None,
+            )
+        n_articles = export(ledger, folder)
+        frame = ledger.frame()
+        report = CollectReport(
+            folder=folder,
+            counts=ledger.counts(),
+            by_source=by_source(frame),
+            requests=ledger.requests_frame(),
+            n_articles=n_articles,
+            top_reasons=top_reasons(frame),
+            seconds={"reextract": round(time.perf_counter() - start, 3)},
+        )
+    finally:
+        ledger.close()
+    write_text(folder / "summary.json", json.dumps(summary_dict(report), indent=2) + "\n")
+    return report
 
 
 def _timed_extract(
@@ -428,7 +507,14 @@ def _timed_extract(
     return out, time.process_time() - start
 
 
-def _article(row, resp: Response, ex: Extracted, doc_id: str, archive_url: str | None) -> dict:
+def _article(
+    row,
+    ex: Extracted,
+    doc_id: str,
+    archive_url: str | None,
+    final_url: str,
+    fetched_at: str | None,
+) -> dict:
     published = ex.published or row["published_hint"]
     return {
         S.DOC_ID: doc_id,
@@ -440,11 +526,11 @@ def _article(row, resp: Response, ex: Extracted, doc_id: str, archive_url: str |
         "date_from": "page" if ex.published else ("source" if published else None),
         "author": ex.author,
         "collect_source": row["source"],
-        "final_url": resp.final_url,
+        "final_url": final_url,
         "archive_url": archive_url,
         "charset": ex.charset,
         "declared_language": ex.declared_language,
-        "fetched_at": resp.fetched_at,
+        "fetched_at": fetched_at,
     }
 
 
