@@ -35,7 +35,7 @@ export PYTHONHASHSEED := 0
 export NUMBA_CACHE_DIR := $(CURDIR)/build/cache/numba
 
 .DEFAULT_GOAL := all
-.PHONY: all help install run notebooks figures report lab test lint format bench clean clean-cache
+.PHONY: all help install run notebooks figures report lab test lint format bench clean clean-cache collect
 
 all: report ## install what is missing, run STUDY end to end: tables, notebooks, figures, index.html
 
@@ -59,6 +59,11 @@ $(PIPELINE): $(STUDY_FILES) $(CODE) $(STAMP)
 $(BUILD)/%.parquet: $(PIPELINE) ;
 
 run: $(PIPELINE) ## run the pipeline for STUDY (unchanged stages are skipped)
+
+# Collection is explicit: `make` never fetches anything. Collected data is input and
+# lives in corpora/STUDY/collected/ (git-ignored; `make clean` never touches it).
+collect: $(STAMP) ## fetch STUDY's coverage from the web (sources under `collect:` in study.yaml)
+	$(BIN)/framing collect $(STUDY_DIR) $(COLLECT_FLAGS)
 
 $(BUILD)/notebooks/%.ipynb: notebooks/%.py $(CODE) | $(PIPELINE)
 	$(BIN)/framing notebooks $(STUDY_DIR) --only $*

@@ -244,6 +244,77 @@ def validate(
 
 
 @app.command()
+def collect(
+    study: StudyArg,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh",
+            help="repeat discovery calls (feeds, GDELT, Media Cloud) and re-fetch pages "
+            "already fetched, with conditional requests (unchanged pages are not re-downloaded)",
+        ),
+    ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", min=1, help="fetch at most this many pages this run (to try things out)"
+        ),
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="progress bar (default: on a terminal)"),
+    ] = None,
+    reextract: Annotated[
+        bool,
+        typer.Option(
+            "--reextract",
+            help="extract the articles again from the WARC files, fetching nothing "
+            "(after a trafilatura upgrade or a change of collect.min_words)",
+        ),
+    ] = False,
+) -> None:
+    """Collect a study's coverage from the sources under `collect:` in its study.yaml.
+
+    Sources: URL lists, RSS/Atom feeds, the GDELT DOC 2.0 API, Media Cloud (with an API
+    key), and the Internet Archive for pages that are gone.
+
+    Writes to <study>/collected/ (collect.output), never under build/: articles.jsonl
+    (the extracted articles: point `corpus:` at it), ledger.sqlite and ledger.csv (one
+    row per input URL: outcome, reason, HTTP status, attempts, hash), warc/*.warc.gz
+    (every response as received), requests.csv and summary.json.
+
+    Polite by default: robots.txt, one request per site every `per_host_delay` seconds,
+    retries that honour Retry-After, a User-Agent with your `contact`.
+
+    Stop it at any time (Ctrl-C, even kill -9): the same command resumes and fetches
+    only what is missing. `make` never collects: run `make collect STUDY=<name>` (or
+    this command) first, then `make STUDY=<name>`.
+    """
+    from analysis.collect.run import collect as run_collect
+    from analysis.collect.run import format_summary
+    from analysis.study import Study
+
+    try:
+        loaded = Study.load(study)
+        if reextract:
+            from analysis.collect.run import reextract as run_reextract
+
+            result = run_reextract(loaded)
+        else:
+            result = run_collect(loaded, refresh=refresh, limit=limit, progress=progress)
+    except FramingError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        typer.secho(
+            "interrupted: the ledger is saved; run the same command to continue",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
+        raise typer.Exit(code=130) from None
+    typer.echo(format_summary(result))
+
+
+@app.command()
 def report(study: StudyArg) -> None:
     """Write build/<study>/index.html: every figure with its caption, and the notebooks."""
     from analysis.report import build_index

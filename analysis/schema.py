@@ -39,6 +39,10 @@ COUNTRY = "country"
 OWNERSHIP = "ownership"
 GROUP = "group"
 OUTLET_FIELDS = (OUTLET, COUNTRY, OWNERSHIP, LANGUAGE, GROUP)
+# Optional: registered domains of the outlet separated by spaces or ";" (e.g.
+# "tass.ru tass.com"); `framing collect` matches URLs on them. Studies without it work.
+DOMAINS = "domains"
+OPTIONAL_OUTLET_FIELDS = (DOMAINS,)
 
 # --- sentences ----------------------------------------------------------------------
 SENT_ID = "sent_id"
@@ -120,6 +124,7 @@ OUTLETS = pa.DataFrameSchema(
         OWNERSHIP: pa.Column(str, nullable=True),
         LANGUAGE: pa.Column(str, nullable=True),
         GROUP: pa.Column(str, nullable=True),
+        DOMAINS: pa.Column(str, nullable=True, required=False),
     },
     strict=False,
     coerce=True,
@@ -632,8 +637,7 @@ BOILERPLATE = pa.DataFrameSchema(
 )
 
 
-# === validation: automated codes against gold (human) codes ====================
-# One row per method, frame and metric (and label, for per-code metrics such as F1).
+# === validation: automated codes against gold (human) codes =============# One row per method, frame and metric (and label, for per-code metrics such as F1).
 METHOD = "method"  # "axis" (codebook axes), "supervised" (classifier), "voice_rules"
 SUPPORT = "support"  # the number of gold-coded sentences the value rests on
 
@@ -649,4 +653,53 @@ VALIDATION = pa.DataFrameSchema(
     strict=True,
     coerce=True,
     name="validation",
+=======
+# --- languages kept and left out by ingest.language.keep, per outlet (languages.csv) ----
+N_KEPT = "n_kept"
+N_LEFT_OUT = "n_left_out"
+LANGUAGE_COUNT_COLUMNS = (OUTLET, LANGUAGE, N_KEPT, N_LEFT_OUT)
+
+
+# --- collection ledger (analysis/collect) ---------------------------------------------
+# One row per input URL (per source). Every input URL ends in one outcome, and each
+# outcome belongs to one category, so that input URLs = fetched + failed + skipped.
+COLLECT_FETCHED = "fetched"
+COLLECT_FAILED = "failed"
+COLLECT_SKIPPED = "skipped"
+COLLECT_PENDING = "pending"  # not attempted yet (an interrupted run); never final
+COLLECT_OUTCOMES = {
+    "fetched": COLLECT_FETCHED,  # fetched and its main text extracted
+    "fetched_archive": COLLECT_FETCHED,  # gone at the source, taken from the Internet Archive
+    "http_error": COLLECT_FAILED,  # a 4xx/5xx answer after the retries (and no snapshot)
+    "timeout": COLLECT_FAILED,  # connect, read or total timeout after the retries
+    "connection_error": COLLECT_FAILED,  # refused, reset, unknown host
+    "truncated": COLLECT_FAILED,  # body shorter than its Content-Length, after the retries
+    "too_large": COLLECT_FAILED,  # over collect.max_bytes or max_decompressed_bytes
+    "not_html": COLLECT_FAILED,  # a PDF, an image, ... (Content-Type or content)
+    "extraction_empty": COLLECT_FAILED,  # HTML without a main text
+    "redirect_error": COLLECT_FAILED,  # a loop, too many redirects, a non-http(s) target
+    "robots_disallowed": COLLECT_SKIPPED,  # robots.txt forbids it (or cannot be read)
+    "duplicate_url": COLLECT_SKIPPED,  # same canonical URL as an earlier input URL
+    "unknown_outlet": COLLECT_SKIPPED,  # no outlet in outlets.csv owns the URL's domain
+    "off_site_redirect": COLLECT_SKIPPED,  # redirected to a host outside the allowed domains
+    "out_of_window": COLLECT_SKIPPED,  # dated outside collect.window by its source
+    "bad_url": COLLECT_SKIPPED,  # not an http(s) URL
+}
+LEDGER_COLUMNS = (
+    "source",  # the collect source id (which query or feed)
+    "input_url",  # as the source gave it
+    "url",  # canonical: tracking parameters and fragments dropped, host lowercased
+    "seq",  # discovery order (the first of two duplicates owns the canonical URL)
+    "outlet",
+    "outcome",
+    "reason",  # why, for every outcome except fetched
+    "status",  # last HTTP status
+    "attempts",
+    "final_url",  # after redirects (or the snapshot URL)
+    "fetched_at",  # UTC, ISO 8601
+    "sha256",  # of the response body as received
+    "bytes",
+    "warc_file",
+    "warc_offset",
+    "doc_id",
 )

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from analysis import paths
 from analysis import schema as S
 from analysis.embed import encoding_scheme
+from analysis.collect.config import CollectConfig
 from analysis.errors import StudyConfigError
 
 STUDY_FILE = "study.yaml"
@@ -587,6 +588,10 @@ class StudyConfig(_Strict):
     events: EventsConfig = EventsConfig()
     compare: CompareConfig = CompareConfig()
     ingest: IngestConfig = IngestConfig()
+    collect: CollectConfig | None = Field(
+        default=None,
+        description="Where `framing collect` gathers coverage from (README: Collecting coverage).",
+    )
     codebook: Codebook
 
 

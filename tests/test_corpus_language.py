@@ -55,3 +55,33 @@ def test_undetermined_language_can_be_filtered_out(tmp_path):
     assert result.rejects[S.REASON].tolist() == [
         "undetermined language is not among ingest.language.keep ['en']"
     ]
+
+
+def test_left_out_languages_are_counted_by_outlet_and_language(tmp_path):
+    from analysis.corpus.summary import format_summary, summarize
+
+    records = [
+        article("a1", outlet="Gazette", text=SAMPLES["en"]),
+        article("a2", outlet="Gazette", text=SAMPLES["de"]),
+        article("a3", outlet="Gazette", text=SAMPLES["de"] + " " + SAMPLES["de"]),
+        article("b1", outlet="Herald", text=SAMPLES["fr"]),
+        article("b2", outlet="Herald", text=SAMPLES["en"] + " " + SAMPLES["en"]),
+        article("b3", outlet="Herald", text="12345 678"),
+    ]
+    study = write_study(
+        tmp_path / "s",
+        {"a.jsonl": jsonl(records)},
+        {"path": "a.jsonl"},
+        ingest_config={"language": {"keep": ["en"], "keep_undetermined": False}},
+    )
+    result = run(study)
+    counts = result.languages.set_index([S.OUTLET, S.LANGUAGE])
+    assert counts.loc[("Gazette", "en")].tolist() == [1, 0]
+    assert counts.loc[("Gazette", "de")].tolist() == [0, 2]
+    assert counts.loc[("Herald", "fr")].tolist() == [0, 1]
+    assert counts.loc[("Herald", "undetermined")].tolist() == [0, 1]
+    assert counts[S.N_KEPT].sum() == len(result.articles) == 2
+    assert counts[S.N_LEFT_OUT].sum() == (result.rejects[S.REJECT_CODE] == "language").sum() == 4
+    text = format_summary("s", summarize(result))
+    assert "left out by ingest.language.keep 4" in text
+    assert "2  de  Gazette" in text

@@ -66,6 +66,9 @@ class IngestResult:
     n_read: int
     read_per_file: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per step
+    # Per outlet and language: articles kept and left out by ingest.language.keep
+    # (columns in schema.LANGUAGE_COUNT_COLUMNS); empty when no record got that far.
+    languages: pd.DataFrame = field(default_factory=lambda: language_counts(pd.DataFrame()))
 
     @property
     def n_kept(self) -> int:
@@ -120,7 +123,7 @@ def ingest(study: Study) -> IngestResult:
         df, found = _parse_dates(df, study)
         problems += found
     with timer("language"):
-        df, found = _languages(df, cfg.language)
+        df, found, languages = _languages(df, cfg.language)
         rejects += found
     with timer("duplicates"):
         df = _duplicates(df, cfg.duplicates)
@@ -137,6 +140,7 @@ def ingest(study: Study) -> IngestResult:
         n_read=n_read,
         read_per_file=dict(sorted(read_per_file.items())),
         seconds=timer.seconds,
+        languages=languages,
     )
     if result.n_kept + result.n_rejected != n_read:
         raise FramingError(
@@ -234,7 +238,7 @@ def _parse_dates(df: pd.DataFrame, study: Study) -> tuple[pd.DataFrame, list[dic
     return df, found
 
 
-def _languages(df: pd.DataFrame, cfg) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+def _languages(df: pd.DataFrame, cfg) -> tuple[pd.DataFrame, list[dict[str, Any]], pd.DataFrame]:
     given = df[S.LANGUAGE] if S.LANGUAGE in df.columns else pd.Series(None, index=df.index)
     languages = given.astype(object).where(given.notna(), None)
     scores = np.full(len(df), np.nan)
@@ -247,12 +251,13 @@ def _languages(df: pd.DataFrame, cfg) -> tuple[pd.DataFrame, list[dict[str, Any]
     df[S.LANGUAGE] = languages.astype(object)
     df[S.LANGUAGE_SCORE] = scores
     rejects: list[dict[str, Any]] = []
+    out = pd.Series(False, index=df.index)
     if cfg.keep is not None and len(df):
         keep = {code.lower() for code in cfg.keep}
         lang = df[S.LANGUAGE]
         out = lang.map(
             lambda v: (v not in keep) if isinstance(v, str) else not cfg.keep_undetermined
-        )
+        ).astype(bool)
         for idx in df.index[out.to_numpy(dtype=bool)]:
             value = lang.at[idx]
             what = f"language {value!r}" if isinstance(value, str) else "undetermined language"
@@ -266,8 +271,58 @@ def _languages(df: pd.DataFrame, cfg) -> tuple[pd.DataFrame, list[dict[str, Any]
                     field=S.LANGUAGE,
                 )
             )
+    counts = language_counts(df.assign(**{_LEFT_OUT: out.to_numpy(dtype=bool)}))
+    if cfg.keep is not None and len(df):
         df = df.loc[~out.to_numpy(dtype=bool)].reset_index(drop=True)
-    return df, rejects
+        _log_left_out(counts, cfg.keep)
+    return df, rejects, counts
+
+
+_LEFT_OUT = "__left_out"
+
+
+def language_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Articles kept and left out by the language filter, per outlet and language."""
+    columns = list(S.LANGUAGE_COUNT_COLUMNS)
+    if df.empty or S.LANGUAGE not in df.columns:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=object if i < 2 else "int64") for i, c in enumerate(columns)}
+        )
+    frame = pd.DataFrame(
+        {
+            S.OUTLET: df[S.OUTLET].to_numpy(),
+            S.LANGUAGE: df[S.LANGUAGE].map(lambda v: v if isinstance(v, str) else UNDETERMINED),
+            S.N_LEFT_OUT: df[_LEFT_OUT].astype("int64").to_numpy(),
+        }
+    )
+    frame[S.N_KEPT] = 1 - frame[S.N_LEFT_OUT]
+    grouped = frame.groupby([S.OUTLET, S.LANGUAGE], sort=True)[[S.N_KEPT, S.N_LEFT_OUT]].sum()
+    return grouped.reset_index()[columns].astype({S.N_KEPT: "int64", S.N_LEFT_OUT: "int64"})
+
+
+UNDETERMINED = "undetermined"
+
+
+def _log_left_out(counts: pd.DataFrame, keep: list[str]) -> None:
+    left = counts[counts[S.N_LEFT_OUT] > 0]
+    if left.empty:
+        return
+    per_outlet = (
+        left.groupby(S.OUTLET, sort=True)
+        .apply(
+            lambda g: ", ".join(
+                f"{lang} {n}" for lang, n in zip(g[S.LANGUAGE], g[S.N_LEFT_OUT], strict=True)
+            ),
+            include_groups=False,
+        )
+        .to_dict()
+    )
+    log.info(
+        "language filter (keep %s) left out %d article(s): %s",
+        keep,
+        int(left[S.N_LEFT_OUT].sum()),
+        "; ".join(f"{o}: {v}" for o, v in per_outlet.items()),
+    )
 
 
 def _duplicates(df: pd.DataFrame, cfg) -> pd.DataFrame:
@@ -349,6 +404,7 @@ def _row(value: Any) -> int | None:
 def write_reports(study: Study, result: IngestResult) -> None:
     """The researcher-facing CSVs beside the tables (each written atomically)."""
     for name, table in (
+        ("languages", result.languages),  # kept and left out per outlet and language
         ("rejects", result.rejects),
         ("problems", result.problems),
         ("boilerplate", result.boilerplate),

@@ -93,10 +93,16 @@ def source_files(study: Study, source: CorpusSource) -> list[Path]:
         return [f for f in files if not _hidden(f, f.parent)]
     path = study.path(source.path)
     if not path.exists():
+        collected = study.config.collect and path.is_relative_to(
+            study.path(study.config.collect.output)
+        )
         raise CorpusError(
             "corpus file not found",
             path=str(path),
-            hint="fix `corpus: - path:` in study.yaml (paths are relative to the study folder)",
+            hint=f"it is written by `make collect STUDY={study.name}` (framing collect "
+            f"{study.root}), which `make` never runs by itself: collect first"
+            if collected
+            else "fix `corpus: - path:` in study.yaml (paths are relative to the study folder)",
         )
     if path.is_file():
         return [path]

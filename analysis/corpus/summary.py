@@ -11,9 +11,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import schema as S
-from analysis.corpus.ingest import IngestResult
-
-UNDETERMINED = "undetermined"
+from analysis.corpus.ingest import UNDETERMINED, IngestResult
 
 
 def summarize(result: IngestResult) -> dict[str, Any]:
@@ -60,6 +58,12 @@ def summarize(result: IngestResult) -> dict[str, Any]:
             "across_outlets": cross_outlet,
         },
         "languages": {str(k): int(v) for k, v in languages.items()},
+        # what ingest.language.keep left out, per outlet and language
+        "language_left_out": [
+            {S.OUTLET: r[S.OUTLET], S.LANGUAGE: r[S.LANGUAGE], "n": int(r[S.N_LEFT_OUT])}
+            for r in result.languages.to_dict("records")
+            if r[S.N_LEFT_OUT] > 0
+        ],
         "outlets": int(articles[S.OUTLET].nunique()),
         "published": {
             "first": None if published.isna().all() else str(published.min().date()),
@@ -109,6 +113,14 @@ def format_summary(name: str, summary: dict[str, Any], build_dir: str | None = N
     )
     langs = ", ".join(f"{k} {v:,}" for k, v in list(n["languages"].items())[:8])
     lines.append(f"  languages      {langs}")
+    left = n.get("language_left_out", [])
+    if left:
+        total = sum(item["n"] for item in left)
+        lines.append(f"  left out by ingest.language.keep {total:,} (see languages.csv):")
+        for item in left[:20]:
+            lines.append(f"      {item['n']:>9,}  {item['language']}  {item['outlet']}")
+        if len(left) > 20:
+            lines.append(f"      ... and {len(left) - 20} more outlet/language pairs")
     p = n["published"]
     span = f"{p['first']} .. {p['last']}" if p["first"] else "none"
     lines.append(f"  published      {span}; missing {p['missing']:,}")
@@ -120,6 +132,6 @@ def format_summary(name: str, summary: dict[str, Any], build_dir: str | None = N
         + (f": {rules}" if rules else "")
     )
     if build_dir:
-        files = "rejects.csv, problems.csv, boilerplate.csv, outlets.csv"
+        files = "rejects.csv, problems.csv, boilerplate.csv, outlets.csv, languages.csv"
         lines.append(f"  details in {build_dir}/: {files}")
     return "\n".join(lines)
