@@ -13,7 +13,7 @@ from analysis.pipeline import Context, register
 def encoder(ctx: Context) -> Encoder:
     """The study's encoder, shared by every stage of one run."""
     cfg = ctx.study.config.embedding
-    return ctx.resource("encoder", lambda: Encoder(cfg.model, batch_size=cfg.batch_size))
+    return ctx.resource("encoder", lambda: Encoder(cfg.model, **cfg.encoder_kwargs()))
 
 
 def encode(ctx: Context, texts: list[str], desc: str):
