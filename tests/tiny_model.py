@@ -10,7 +10,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
-WORDS = ["the", "a", "of", "and", "to", "in", "troops", "army", "soldiers", "front", "war", "city", "river", "report", "said", "ministry", "officials", "heroes", "fodder", "sacrifice", "families", "news", "north", "south", "east", "west", "capital"]
+WORDS = (
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "troops",
+    "army",
+    "soldiers",
+    "front",
+    "war",
+    "city",
+    "river",
+    "report",
+    "said",
+    "ministry",
+    "officials",
+    "heroes",
+    "fodder",
+    "sacrifice",
+    "families",
+    "news",
+    "north",
+    "south",
+    "east",
+    "west",
+    "capital",
+)
 
 
 def build_tiny_model(folder: Path) -> Path:
