@@ -364,8 +364,10 @@ class Encoder:
     def _tokenise(self, texts: list[str]) -> tuple[list[dict[str, Any]], list[int]]:
         """Each text's token tensors (1-D, unpadded) and its token length."""
         rows: list[dict[str, Any]] = []
+        # sentence-transformers >= 6 calls it preprocess, earlier versions tokenize
+        tokenize = getattr(self._model, "preprocess", None) or self._model.tokenize
         for start in range(0, len(texts), 1024):
-            feats = self._model.preprocess(texts[start : start + 1024])
+            feats = tokenize(texts[start : start + 1024])
             mask = feats["attention_mask"].bool()
             tensors = {k: v for k, v in feats.items() if hasattr(v, "dim") and v.dim() == 2}
             for r in range(mask.shape[0]):

@@ -59,3 +59,29 @@ def test_going_online_is_an_explicit_opt_in():
 def test_a_missing_folder_is_not_taken_for_a_hub_name(tmp_path):
     spec = resolve_model(str(tmp_path / "no" / "such" / "model"))
     assert spec.load_target is None
+
+
+def test_the_progress_bar_moves_after_every_batch(tiny_model, tmp_path, monkeypatch):
+    """It used to move once per 512 texts, and sat at 0 for minutes on a busy machine."""
+    import analysis.embed as E
+
+    bars = []
+
+    class Recorder:
+        def __init__(self, total, **kwargs):
+            self.total, self.updates = total, []
+            bars.append(self)
+
+        def update(self, n):
+            self.updates.append(n)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(E, "tqdm", Recorder)
+    enc = Encoder(str(tiny_model), cache_dir=tmp_path, batch_size=4, threads=2)
+    texts = [f"the army {'north ' * (i % 5)}said {i}" for i in range(40)]
+    enc.encode(texts)
+    (bar,) = bars
+    assert bar.total == 40 and sum(bar.updates) == 40  # a total, so tqdm shows an ETA
+    assert len(bar.updates) >= 10 and max(bar.updates) <= 4
