@@ -90,8 +90,17 @@ class OnnxRunner:
 
 def onnx_model_path(model: Any, model_id: str, cache_dir: Path, int8: bool) -> Path:
     """Export (once) the model's transformer to ONNX under ``cache_dir/onnx/``."""
-    import onnxruntime
     import torch
+
+    try:
+        import onnxruntime
+    except ImportError as exc:
+        from analysis.errors import ModelUnavailableError
+
+        raise ModelUnavailableError(
+            "embedding.backend onnx needs ONNX Runtime, which is not installed",
+            hint="pip install onnxruntime onnx  (or run `make install`), or use backend: torch",
+        ) from exc
 
     tag = hashlib.sha256(
         f"{model_id}\n{torch.__version__}\n{onnxruntime.__version__}".encode()
