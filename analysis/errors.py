@@ -67,3 +67,7 @@ class CacheFullError(CacheError):
 
 class CacheUnwritableError(CacheError):
     """The embedding cache's folder cannot be created or written."""
+
+
+class OutputError(FramingError):
+    """An output cannot be written: a read-only folder or a full disk."""

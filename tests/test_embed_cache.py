@@ -6,11 +6,8 @@ made up (no model needed) except where the encoder must re-encode a damaged one.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +15,7 @@ import pytest
 
 from analysis.embed import EmbeddingCache, Encoder
 from analysis.errors import CacheCorruptError, CacheFullError, CacheUnwritableError
+from tests.fs_helpers import read_only
 
 TEXTS = ["The troops were hailed as heroes.", "They were sent to die.", "Families waited."]
 
@@ -33,40 +31,6 @@ def filled(path: Path, n: int = 3) -> dict[str, np.ndarray]:
     cache.put(items)
     cache.close()
     return items
-
-
-@contextlib.contextmanager
-def read_only(folder: Path):
-    """Make ``folder`` read-only for this process, root included (a read-only bind mount)."""
-    if os.geteuid() != 0:
-        mode = folder.stat().st_mode
-        for p in [folder, *folder.rglob("*")]:
-            p.chmod(0o555 if p.is_dir() else 0o444)
-        try:
-            yield
-        finally:
-            for p in [folder, *folder.rglob("*")]:
-                p.chmod(0o755 if p.is_dir() else 0o644)
-            folder.chmod(mode)
-        return
-    mounted = False
-    try:
-        subprocess.run(
-            ["mount", "--bind", str(folder), str(folder)], check=True, capture_output=True
-        )
-        mounted = True
-        subprocess.run(
-            ["mount", "-o", "remount,bind,ro", str(folder)], check=True, capture_output=True
-        )
-    except (OSError, subprocess.CalledProcessError) as exc:
-        if mounted:
-            subprocess.run(["umount", str(folder)], check=False)
-        pytest.skip(f"cannot make a read-only folder as root here ({exc})")
-    try:
-        yield
-    finally:
-        # lazily: a connection the test failed to close must not leave the mount behind
-        subprocess.run(["umount", "-l", str(folder)], check=True)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
