@@ -241,6 +241,16 @@ class Encoder:
             text_of = dict(zip(keys, texts, strict=True))
             todo = sorted(missing, key=lambda k: (len(text_of[k]), k))
             vectors.update(self._encode_missing(todo, [text_of[k] for k in todo], desc))
+            # Now the model's width is known: a cached vector of another width is damaged.
+            width = vectors[todo[0]].shape[0]
+            wrong = [k for k in unique if vectors[k].shape[0] != width]
+            if wrong:
+                self.cache.n_invalid += len(wrong)
+                log.warning(
+                    "%d cached vectors have the wrong length; encoding them again", len(wrong)
+                )
+                vectors.update(self._encode_missing(wrong, [text_of[k] for k in wrong], desc))
+                missing += wrong
         stats = EncodeStats(
             len(texts),
             len(unique),
