@@ -63,3 +63,23 @@ class ModelUnavailableError(FramingError):
 
 class StageError(FramingError):
     """A pipeline stage was asked to run without the tables it needs."""
+
+
+class CacheError(FramingError):
+    """The embedding cache cannot be used as it is; the message names the file."""
+
+
+class CacheCorruptError(CacheError):
+    """The embedding cache file is not a readable SQLite database."""
+
+
+class CacheFullError(CacheError):
+    """The disk holding the embedding cache is full."""
+
+
+class CacheUnwritableError(CacheError):
+    """The embedding cache's folder cannot be created or written."""
+
+
+class OutputError(FramingError):
+    """An output cannot be written: a read-only folder or a full disk."""

@@ -7,6 +7,7 @@ later run would trust.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -19,6 +20,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from analysis.errors import OutputError
 
 META_KEY = b"framing"
 _UMASK = os.umask(0)
@@ -35,10 +38,13 @@ def atomic_path(
     modification time (what ``make`` looks at) only moves when its content does.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=suffix or target.suffix or ".tmp", dir=target.parent
-    )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=suffix or target.suffix or ".tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise _output_error(target, exc) from exc
     os.close(fd)
     tmp_path = Path(tmp)
     os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs should be readable
@@ -46,9 +52,30 @@ def atomic_path(
         yield tmp_path
         if not (keep_if_unchanged and _same_bytes(tmp_path, target)):
             os.replace(tmp_path, target)
+    except OSError as exc:
+        if exc.errno not in _DISK_ERRNOS:
+            raise
+        raise _output_error(target, exc) from exc
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+# A read-only folder or file system, no permission, a full disk or quota.
+_DISK_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+
+
+def _output_error(target: Path, exc: OSError) -> OutputError:
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return OutputError(
+        f"cannot write {target}: {exc.strerror or exc}",
+        hint=(
+            "free some space on that disk"
+            if full
+            else "make the folder writable, or set FRAMING_BUILD_DIR to a writable folder"
+        )
+        + " (FRAMING_FIGURES_DIR and FRAMING_CACHE_DIR move figures and the cache)",
+    )
 
 
 def _same_bytes(a: Path, b: Path) -> bool:

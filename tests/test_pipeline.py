@@ -60,27 +60,29 @@ def test_rerun_skips_and_codebook_edit_rescores_only(make_study, build_root, tmp
 
 
 def test_encoding_scheme_is_part_of_the_fingerprint(make_study, build_root, tmp_path, monkeypatch):
-    """Batched vectors differ in the last bits: switching scheme re-embeds; changing the
-    batch size within the batched scheme does not."""
+    """Plain batches differ in the last bits: switching scheme re-embeds; changing the
+    batch size of the exact scheme does not (its vectors do not depend on it)."""
     monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "own-cache"))
     folder = make_study()
     run(Study.load(folder, build_root))
 
-    def with_batch_size(size):
+    def with_embedding(**embedding):
         config = yaml.safe_load((folder / "study.yaml").read_text())
-        config["embedding"] = {"batch_size": size}
+        config["embedding"] = embedding
         (folder / "study.yaml").write_text(yaml.safe_dump(config))
         return run(Study.load(folder, build_root))
 
-    reports, ctx = with_batch_size(16)
+    reports, ctx = with_embedding(exact=False, batch_size=16)
     assert statuses(reports)["embeddings"] == "ran"
     n_unique = pd.read_parquet(table_path(Study.load(folder, build_root), "sentences"))[
         S.TEXT
     ].nunique()
     assert ctx.counters["encoded"] >= n_unique  # exact vectors are not reused
-    reports, ctx = with_batch_size(32)
+    reports, ctx = with_embedding(exact=True, batch_size=7)
+    assert statuses(reports)["embeddings"] == "ran"  # back to the exact vectors...
+    assert ctx.counters.get("encoded", 0) == 0  # ...all still in the cache
+    reports, ctx = with_embedding(exact=True, batch_size=64)
     assert statuses(reports)["embeddings"] == "skipped"
-    assert ctx.counters.get("encoded", 0) == 0
 
 
 def test_outputs_carry_provenance(make_study, build_root):

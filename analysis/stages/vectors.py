@@ -21,7 +21,10 @@ from analysis.pipeline import Context
 def encoder(ctx: Context) -> Encoder:
     """The study's encoder, shared by every stage of one run."""
     cfg = ctx.study.config.embedding
-    return ctx.resource("encoder", lambda: Encoder(cfg.model, batch_size=cfg.batch_size))
+    # A model folder may be given relative to the study folder.
+    local = ctx.study.path(cfg.model)
+    model = str(local) if local.is_dir() else cfg.model
+    return ctx.resource("encoder", lambda: Encoder(model, **cfg.encoder_kwargs()))
 
 
 def encode(ctx: Context, texts: list[str], desc: str) -> np.ndarray:
