@@ -5,17 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import schema as S
-from analysis.compare import FightinWords, compare_outlets, distinctive_words
+from analysis.compare import TABLES, FightinWords, compare_study, distinctive_words
 from analysis.compare.units import eligible_articles
 from analysis.pipeline import Context, outlet_order, register
-
-COMPARISON_TABLES = (
-    "outlet_effects",
-    "pairwise_differences",
-    "frame_tests",
-    "regression",
-    "comparison_units",
-)
 
 
 def _compare_config(study):
@@ -35,25 +27,31 @@ def _words_config(study):
 
 @register(
     "comparisons",
-    version="2",
+    version="3",
     inputs=("articles", "events", "aggregate"),
-    outputs=COMPARISON_TABLES,
+    outputs=TABLES,
     config=_compare_config,
 )
 def comparisons_stage(ctx: Context) -> dict[str, pd.DataFrame]:
-    """Outlets compared within events: effects, pairwise differences, tests, regression.
+    """Outlets and outlet groups compared within events: effects, differences, tests.
 
-    Intervals resample events; p-values swap outlet labels within events and are
-    corrected with Benjamini–Hochberg.
+    Intervals resample events (and outlets within a group); p-values permute labels and
+    are corrected with Benjamini–Hochberg.
     """
     cfg = ctx.study.config.compare
-    articles = ctx.table("articles")
-    events = ctx.table("events")
     frames = ctx.table("article_frames")
+    poles = ctx.table("article_poles")
     if not cfg.enabled:
-        frames = frames.iloc[0:0]
-    seed = ctx.study.config.seed
-    tables = compare_outlets(frames, articles, events, cfg, seed, outlet_order(ctx.study))
+        frames, poles = frames.iloc[0:0], poles.iloc[0:0]
+    tables = compare_study(
+        frames,
+        poles,
+        ctx.table("articles"),
+        ctx.table("events"),
+        ctx.table("outlets"),
+        cfg,
+        ctx.study.config.seed,
+    )
     return tables.as_dict()
 
 

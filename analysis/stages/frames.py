@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema as S
-from analysis.aggregate import article_frames, outlet_frames
+from analysis.aggregate import (
+    article_frames,
+    article_poles,
+    outlet_frames,
+    outlet_poles,
+    pole_sides,
+)
 from analysis.errors import CorpusError, StudyConfigError
 from analysis.frames.axes import PoleAxisScorer, score_sentences
 from analysis.frames.gold import GOLD_PREFIX, align_gold, load_gold
@@ -166,16 +172,31 @@ def sentence_groups(ctx: Context, sentences: pd.DataFrame) -> np.ndarray:
     return sentences[S.DOC_ID].to_numpy()
 
 
+def _aggregate_config(study):
+    return {
+        "aggregate": study.config.aggregate.model_dump(),
+        "seed": study.config.seed,
+        "poles": [list(p) for p in pole_sides(study.config.codebook)],
+    }
+
+
 @register(
     "aggregate",
-    version="3",
+    version="4",
     inputs=("frame_scores",),
-    outputs=("article_frames", "outlet_frames"),
-    config=lambda s: {"aggregate": s.config.aggregate.model_dump(), "seed": s.config.seed},
+    outputs=("article_frames", "outlet_frames", "article_poles", "outlet_poles"),
+    config=_aggregate_config,
 )
 def aggregate_stage(ctx: Context) -> dict[str, pd.DataFrame]:
-    """Article means per frame, and outlet means with bootstrap CIs over articles."""
+    """Article means per frame and shares per pole; outlet means and shares with CIs."""
     cfg = ctx.study.config.aggregate
-    articles = article_frames(ctx.table("frame_scores"))
+    scores = ctx.table("frame_scores")
+    articles = article_frames(scores)
     outlets = outlet_frames(articles, cfg.n_boot, cfg.ci, ctx.study.config.seed)
-    return {"article_frames": articles, "outlet_frames": outlets}
+    poles = article_poles(scores, ctx.study.config.codebook)
+    return {
+        "article_frames": articles,
+        "outlet_frames": outlets,
+        "article_poles": poles,
+        "outlet_poles": outlet_poles(poles, cfg.ci),
+    }
