@@ -229,19 +229,26 @@ class Components:
 
     events: np.ndarray  # X: event bootstrap variance, CR1-scaled
     n_events: np.ndarray  # X: events informing each estimate (m)
-    outlets: np.ndarray  # (G, *X): each level's between-outlet variance, net of cell noise
+    outlets: np.ndarray  # (G, *X): each level's outlet jackknife variance
+    cells: np.ndarray  # (G, *X): each level's cell jackknife variance (the noise in it)
     n_outlets: np.ndarray  # (G,)
 
     def interval(self, estimate: np.ndarray, ci: float) -> tuple[np.ndarray, ...]:
-        """(low, high, se, df): t(df) intervals with Satterthwaite's df."""
+        """(low, high, se, df): t(df) intervals with Satterthwaite's df.
+
+        A level's between-outlet term max(0, outlets - cells) varies as its outlet
+        jackknife does (n_g - 1 df; the cell term rests on many more cells), so that is
+        the term's weight in Satterthwaite's formula.
+        """
         multi = self.n_outlets >= 2
-        between = self.outlets[multi]
+        raw = self.outlets[multi]
+        between = np.maximum(0.0, raw - self.cells[multi])
         total = self.events + between.sum(axis=0)
         m = self.n_events.astype(float)
         shape = (-1,) + (1,) * self.events.ndim
         nu = (self.n_outlets[multi] - 1).astype(float).reshape(shape)
         with np.errstate(divide="ignore", invalid="ignore"):
-            denom = self.events**2 / (m - 1) + np.sum(between**2 / nu, axis=0)
+            denom = self.events**2 / (m - 1) + np.sum(raw**2 / nu, axis=0)
             df = np.where(denom > 0, total**2 / denom, m - 1)
             se = np.sqrt(total)
             half = stats.t.ppf(0.5 + ci / 2, df) * se
@@ -309,10 +316,15 @@ class LevelComparison:
         flat = CellList.of(cells)
         cell_level = code[flat.outlet]
         multi = np.flatnonzero(self.n_outlets_ >= 2)
-        K_shape = (G, *theta.shape)
-        out_eff, out_adj = np.zeros(K_shape), np.zeros(K_shape)
-        out_pair = np.zeros((G, len(ia), theta.shape[1]))
-        self.jackknife_ = {"outlets": np.zeros_like(out_pair), "cells": np.zeros_like(out_pair)}
+        # Per level and estimate: (outlet jackknife, cell jackknife) variances.
+        jack = {
+            key: (np.zeros(shape), np.zeros(shape))
+            for key, shape in (
+                ("effects", (G, *theta.shape)),
+                ("adjusted", (G, *theta.shape)),
+                ("pairs", (G, len(ia), theta.shape[1])),
+            )
+        }
         for g in multi:
             comp = []
             for groups in (
@@ -330,19 +342,17 @@ class LevelComparison:
                         _jackknife_var(th[:, ia] - th[:, ib]),
                     )
                 )
-            (o_eff, o_adj, o_pair), (c_eff, c_adj, c_pair) = comp
-            self.jackknife_["outlets"][g], self.jackknife_["cells"][g] = o_pair, c_pair
-            out_eff[g] = np.maximum(0.0, o_eff - c_eff)
-            out_adj[g] = np.maximum(0.0, o_adj - c_adj)
-            out_pair[g] = np.maximum(0.0, o_pair - c_pair)
+            for kind, (outlet_var, cell_var) in zip(jack, zip(*comp, strict=True), strict=True):
+                jack[kind][0][g], jack[kind][1][g] = outlet_var, cell_var
+        self.jackknife_ = {"outlets": jack["pairs"][0], "cells": jack["pairs"][1]}
 
         m_eff = np.broadcast_to(n_events[:, None], theta.shape)
         eff_draws = boot.beta[complete]
         adj_used = adj_draws[complete]
         events_eff = _boot_var(eff_draws, m_eff)
         events_adj = _boot_var(adj_used, m_eff)
-        eff_ci = self._interval(theta, eff_draws, m_eff, events_eff, out_eff)
-        adj_ci = self._interval(adjusted, adj_used, m_eff, events_adj, out_adj)
+        eff_ci = self._interval(theta, eff_draws, m_eff, events_eff, jack["effects"])
+        adj_ci = self._interval(adjusted, adj_used, m_eff, events_adj, jack["adjusted"])
         scope = np.where(self.n_outlets_ >= 2, SCOPE_OUTLETS, SCOPE_EVENTS)
         F = theta.shape[1]
         self.effects_ = pd.DataFrame(
@@ -364,22 +374,22 @@ class LevelComparison:
                 S.RESAMPLED: np.repeat(scope, F),
             }
         )
-        self.pairs_ = self._pairs(cells, flat, code, pooled, boot, out_pair, n_events, stream)
+        self.pairs_ = self._pairs(cells, flat, code, boot, jack["pairs"], n_events, stream)
         self.omnibus_ = self._omnibus(flat, code, base, stream)
         self.estimate_, self.adjusted_ = theta, adjusted
         return self
 
-    def _interval(self, estimate, draws, m, events_var, outlet_var):
+    def _interval(self, estimate, draws, m, events_var, jackknife):
         """t intervals from the variance components. With one outlet in every level there
         is no outlet component and this is the outlet comparison's own interval; only
         then does ``ci_method="percentile"`` apply."""
-        comps = Components(events_var, m, outlet_var, self.n_outlets_)
+        comps = Components(events_var, m, jackknife[0], jackknife[1], self.n_outlets_)
         low, high, se, df = comps.interval(estimate, self.ci)
         if self.ci_method == "percentile" and (self.n_outlets_ < 2).all():
             low, high = interval(estimate, draws, m, self.ci, self.ci_method)
         return low, high, se, df
 
-    def _pairs(self, cells, flat, code, pooled, boot, out_pair, n_events, stream):
+    def _pairs(self, cells, flat, code, boot, jackknife, n_events, stream):
         G = len(self.levels_)
         F = len(cells.frames)
         ia, ib = np.triu_indices(G, 1)
@@ -388,7 +398,7 @@ class LevelComparison:
         draws = boot.differences(ia, ib)
         m = np.broadcast_to(np.minimum(n_events[ia], n_events[ib])[:, None], estimate.shape)
         events_var = _boot_var(draws, m)
-        low, high, se, df = self._interval(estimate, draws, m, events_var, out_pair)
+        low, high, se, df = self._interval(estimate, draws, m, events_var, jackknife)
         n_used = np.sum(~np.isnan(draws[:, :, 0]), axis=0)
         # p-values: the outlet comparison's within-event swaps for two single outlets,
         # permuted outlet labels otherwise.
