@@ -38,7 +38,8 @@ GROUP = "group"
 OUTLET_FIELDS = (OUTLET, COUNTRY, OWNERSHIP, LANGUAGE, GROUP)
 
 # --- sentences ----------------------------------------------------------------------
-SENT_ID = "sent_id"
+SENT_ID = "sent_id"  # position of the sentence in its article (restarts in every article)
+SENT_KEY = "sent_key"  # f"{doc_id}#{sent_id}": unique across the study, safe to merge on
 CHAR_START = "char_start"
 CHAR_END = "char_end"
 PARAGRAPH = "paragraph"
@@ -125,6 +126,7 @@ SENTENCES = pa.DataFrameSchema(
     {
         DOC_ID: pa.Column(str),
         SENT_ID: pa.Column("int32", pa.Check.ge(0)),
+        SENT_KEY: pa.Column(str, unique=True),
         OUTLET: pa.Column(str),
         PARAGRAPH: pa.Column("int32", pa.Check.ge(0)),
         CHAR_START: pa.Column("int64", pa.Check.ge(0)),
@@ -324,7 +326,7 @@ COMPARISON_EFFECTS = pa.DataFrameSchema(
         FRAME: pa.Column(str),
         VIEW: pa.Column(str, pa.Check.isin(VIEWS)),
         MEASURE: pa.Column(str, pa.Check.isin(MEASURES)),
-        POLE: pa.Column(str),  # the pole of a share; "" for balance and presence
+        POLE: pa.Column(str, nullable=True),  # the pole of a share; null for balance, presence
         UNIT: pa.Column(str),
         ESTIMATE: pa.Column("float64"),  # adjusted mean: the level on the average event
         CI_LOW: pa.Column("float64", nullable=True),
@@ -355,7 +357,7 @@ COMPARISON_DIFFERENCES = pa.DataFrameSchema(
         FRAME: pa.Column(str),
         VIEW: pa.Column(str, pa.Check.isin(VIEWS)),
         MEASURE: pa.Column(str, pa.Check.isin(MEASURES)),
-        POLE: pa.Column(str),
+        POLE: pa.Column(str, nullable=True),
         UNIT: pa.Column(str),
         ESTIMATE: pa.Column("float64"),  # level_a minus level_b, within events
         CI_LOW: pa.Column("float64", nullable=True),
@@ -386,7 +388,7 @@ COMPARISON_TESTS = pa.DataFrameSchema(
         FRAME: pa.Column(str),
         VIEW: pa.Column(str, pa.Check.isin(VIEWS)),
         MEASURE: pa.Column(str, pa.Check.isin(MEASURES)),
-        POLE: pa.Column(str),
+        POLE: pa.Column(str, nullable=True),
         STATISTIC: pa.Column("float64"),  # root mean square of the level effects
         P_VALUE: pa.Column("float64", pa.Check.in_range(0.0, 1.0), nullable=True),
         Q_VALUE: pa.Column("float64", pa.Check.in_range(0.0, 1.0), nullable=True),
@@ -693,3 +695,40 @@ BOILERPLATE = pa.DataFrameSchema(
     coerce=True,
     name="boilerplate",
 )
+
+
+# === keys: the columns that identify a row of each table =====================
+# Every table the pipeline writes has one documented key (README, "Outputs"); a merge
+# on anything less pairs the wrong rows (sent_id alone restarts in every article).
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "articles": (DOC_ID,),
+    "outlets": (OUTLET,),
+    "rejects": (SOURCE_FILE, SOURCE_ROW, FIELD, REJECT_CODE),
+    "problems": (SOURCE_FILE, SOURCE_ROW, DOC_ID, FIELD, REJECT_CODE),
+    "boilerplate": (DOC_ID, LINE_NO),
+    "sentences": (SENT_KEY,),
+    "embeddings": (DOC_ID, SENT_ID),
+    "frame_scores": (DOC_ID, SENT_ID, FRAME),
+    "frame_thresholds": (FRAME,),
+    "article_frames": (DOC_ID, FRAME, VIEW),
+    "outlet_frames": (OUTLET, FRAME, VIEW),
+    "article_poles": (DOC_ID, FRAME, VIEW, POLE),
+    "outlet_poles": (OUTLET, FRAME, VIEW, POLE),
+    "validation": ("method", FRAME, METRIC, LABEL),
+    "events": (DOC_ID,),
+    "event_alignment": (METRIC,),
+    "comparison_effects": (BY, LEVEL, FRAME, VIEW, MEASURE, POLE),
+    "comparison_differences": (BY, LEVEL_A, LEVEL_B, FRAME, VIEW, MEASURE, POLE),
+    "comparison_tests": (BY, FRAME, VIEW, MEASURE, POLE),
+    "comparison_units": (BY, DOC_ID, VIEW),
+    "regression": (FRAME, VIEW, MODEL, TERM),
+    "fightin_words": (VIEW, OUTLET, REFERENCE, WORD),
+    "topic_units": (DOC_ID, UNIT_ID),
+    "topic_info": (TOPIC,),
+    "topic_terms": (TOPIC, RANK),
+    "topic_labels": (TOPIC,),
+    "article_topics": (DOC_ID, TOPIC),
+    "outlet_topics": (OUTLET, TOPIC),
+    "topic_effects": (TOPIC, OUTLET),
+    "topic_time": (OUTLET, PERIOD, TOPIC),
+}

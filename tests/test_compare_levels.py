@@ -32,9 +32,7 @@ def test_level_effects_equal_ols_on_outlet_cells_with_event_fixed_effects():
     cells, level = simulate_level_cells(rng, 12, np.array([0.5, 0.0, -0.4]), 3)
     fit = LevelComparison(n_boot=100, n_perm=99).fit(cells, level)
     e, o = np.nonzero(cells.present)
-    data = pd.DataFrame(
-        {"y": cells.values[e, o, 0], "level": level[o], "event": cells.events[e]}
-    )
+    data = pd.DataFrame({"y": cells.values[e, o, 0], "level": level[o], "event": cells.events[e]})
     ols = smf.ols("y ~ C(level, Sum) + C(event)", data=data).fit()
     coef = ols.params.filter(like="level").to_numpy()
     ours = fit.effects_.set_index(S.LEVEL)[S.DIFF].loc[["g0", "g1", "g2"]].to_numpy()

@@ -38,8 +38,9 @@ def by_group(study: Study) -> dict[str, str]:
     return dict(zip(outlets[S.GROUP], outlets[S.OUTLET], strict=True))
 
 
-def select(table, by="outlet", measure="balance", pole="", **where):
-    rows = (table[S.BY] == by) & (table[S.MEASURE] == measure) & (table[S.POLE] == pole)
+def select(table, by="outlet", measure="balance", pole=None, **where):
+    rows = (table[S.BY] == by) & (table[S.MEASURE] == measure)
+    rows &= table[S.POLE].isna() if pole is None else table[S.POLE] == pole
     for column, value in where.items():
         rows &= table[column] == value
     return table[rows]

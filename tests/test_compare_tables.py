@@ -63,7 +63,13 @@ def synthetic(seed: int = 0, n_events: int = 12):
                 )
     articles = pd.DataFrame(rows)
     events = articles[[S.DOC_ID, S.EVENT_ID]]
-    return pd.DataFrame(frames), pd.DataFrame(poles), articles[[S.DOC_ID, S.OUTLET]], events, outlets
+    return (
+        pd.DataFrame(frames),
+        pd.DataFrame(poles),
+        articles[[S.DOC_ID, S.OUTLET]],
+        events,
+        outlets,
+    )
 
 
 def run(**config):

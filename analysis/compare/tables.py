@@ -88,7 +88,7 @@ def _split_series(table: pd.DataFrame) -> pd.DataFrame:
     out = table.drop(columns=[S.FRAME])
     out.insert(0, S.FRAME, parts[0].to_numpy())
     out.insert(1, S.MEASURE, parts[1].to_numpy())
-    out.insert(2, S.POLE, parts[2].to_numpy())
+    out.insert(2, S.POLE, parts[2].replace("", None).to_numpy())  # no pole: balance, presence
     return out
 
 
