@@ -11,7 +11,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from analysis import schema as S
-from analysis.figures.style import EDGE, figure_size, outlet_colors
+from analysis.figures.style import (
+    EDGE,
+    figure_size,
+    group_legend,
+    note_figure,
+    outlet_colors,
+    panel_grid,
+)
 from analysis.study import Codebook
 
 
@@ -23,29 +30,40 @@ def _pole_label(codebook: Codebook, pole_id: str) -> str:
     return pole_id
 
 
+def outlet_labels(shown: Sequence[str], n: pd.Series | None) -> list[str]:
+    """Outlet names with the number of articles behind each point."""
+    if n is None:
+        return list(shown)
+    return [f"{o} ({int(n.get(o, 0))})" for o in shown]
+
+
 def outlet_frame_dots(
     outlet_frames: pd.DataFrame,
     codebook: Codebook,
     outlets: Sequence[str],
     ci: float = 0.95,
     view: str = "all",
+    groups: dict[str, str] | None = None,
 ) -> Figure:
     """One panel per frame: each outlet's framing balance with its bootstrap CI.
 
     Outlets are ordered top to bottom as in ``outlets`` (the outlets.csv order), so rows
-    line up across panels and with every other figure.
+    line up across panels and with every other figure; the number of articles follows
+    each name. With many outlets, panels sit side by side and outlets take their
+    group's colour (``groups``: outlet -> group).
     """
     table = (
         outlet_frames[outlet_frames[S.VIEW] == view] if S.VIEW in outlet_frames else outlet_frames
     )
     frames = [f for f in codebook.frames if f.id in set(table[S.FRAME])]
-    colors = outlet_colors(outlets)
+    colors = outlet_colors(outlets, groups)
     shown = [o for o in outlets if o in set(table[S.OUTLET])]
-    ncols = 2 if len(frames) > 1 else 1
-    nrows = int(np.ceil(len(frames) / ncols))
-    width, _ = figure_size(2 if ncols == 2 else 1)
-    height = 0.2 * len(shown) * nrows + 0.75 * nrows + 0.25
+    if not frames or not shown:
+        return note_figure("No outlet scores to draw: the study has no scored articles.", 2)
+    nrows, ncols, _, height = panel_grid(len(frames), len(shown))
+    width, _ = figure_size(2 if ncols > 1 else 1)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), sharey=True, squeeze=False)
+    n_articles = table.groupby(S.OUTLET)[S.N_ARTICLES].max()
     y = np.arange(len(shown))[::-1]
     for ax, frame in zip(axes.flat, frames, strict=False):
         sub = table[table[S.FRAME] == frame.id].set_index(S.OUTLET).reindex(shown)
@@ -65,7 +83,7 @@ def outlet_frame_dots(
                 capsize=1.5,
                 elinewidth=0.8,
             )
-        ax.set_yticks(y, shown)
+        ax.set_yticks(y, outlet_labels(shown, n_articles), fontsize=_tick_size(len(shown)))
         ax.set_title(frame.label or frame.id, loc="left")
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.grid(axis="x")
@@ -75,6 +93,7 @@ def outlet_frame_dots(
             ax.set_xlabel(f"similarity to {_pole_label(codebook, frame.poles[0].id)}")
     for ax in list(axes.flat)[len(frames) :]:
         ax.set_visible(False)
+    group_legend(fig, {o: colors[o] for o in shown}, groups)
     fig.suptitle(
         f"Framing balance by outlet ({view} sentences): mean over articles, "
         f"{ci:.0%} bootstrap CI resampling articles",
@@ -82,6 +101,10 @@ def outlet_frame_dots(
         ha="left",
     )
     return fig
+
+
+def _tick_size(n: int) -> float:
+    return float(min(6.5, max(4.0, 150 / max(n, 1))))
 
 
 def _pole_ends(ax, codebook: Codebook, frame) -> None:
@@ -105,6 +128,7 @@ def own_vs_reported(
     codebook: Codebook,
     outlets: Sequence[str],
     ci: float = 0.95,
+    groups: dict[str, str] | None = None,
 ) -> Figure:
     """Per frame, each outlet's framing in its own voice next to the framing it reports.
 
@@ -112,12 +136,13 @@ def own_vs_reported(
     gap between the two is an outlet quoting a framing it does not adopt.
     """
     frames = [f for f in codebook.frames if f.id in set(outlet_frames[S.FRAME])]
-    colors = outlet_colors(outlets)
+    colors = outlet_colors(outlets, groups)
     shown = [o for o in outlets if o in set(outlet_frames[S.OUTLET])]
-    ncols = 2 if len(frames) > 1 else 1
-    nrows = int(np.ceil(len(frames) / ncols))
-    width, _ = figure_size(2 if ncols == 2 else 1)
-    height = 0.24 * len(shown) * nrows + 0.75 * nrows + 0.45
+    if not frames or not shown:
+        return note_figure("No outlet scores to draw: the study has no scored articles.", 2)
+    nrows, ncols, _, height = panel_grid(len(frames), len(shown), extra=0.9)
+    width, _ = figure_size(2 if ncols > 1 else 1)
+    n_articles = outlet_frames[outlet_frames[S.VIEW] == "all"].groupby(S.OUTLET)[S.N_ARTICLES].max()
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), sharey=True, squeeze=False)
     y = np.arange(len(shown))[::-1].astype(float)
     styles = {"own": ("o", 0.14, True), "reported": ("s", -0.14, False)}
@@ -147,7 +172,7 @@ def own_vs_reported(
                     capsize=1.2,
                     elinewidth=0.7,
                 )
-        ax.set_yticks(y, shown)
+        ax.set_yticks(y, outlet_labels(shown, n_articles), fontsize=_tick_size(len(shown)))
         ax.set_title(frame.label or frame.id, loc="left")
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.grid(axis="x")

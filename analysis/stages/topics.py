@@ -153,7 +153,7 @@ _EVENTS_STAGE = _events_stage()
 
 @register(
     "topic_prevalence",
-    version="1",
+    version="2",
     inputs=("topics", "articles") + ((_EVENTS_STAGE,) if _EVENTS_STAGE else ()),
     outputs=tuple(_PREVALENCE_TABLES),
     config=_prevalence_config,
