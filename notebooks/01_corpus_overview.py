@@ -23,13 +23,12 @@ study = "demo"
 
 # %%
 from analysis import schema as S
-from analysis.figures import corpus, save, style
-from analysis.pipeline import load_table, outlet_order
+from analysis.figures import catalog, style
+from analysis.pipeline import load_table
 from analysis.study import find_study
 
 st = find_study(study)
 articles = load_table(st, "articles")
-outlets = outlet_order(st)
 rejects = load_table(st, "rejects")
 problems = load_table(st, "problems")
 style.use_paper_style()
@@ -44,14 +43,8 @@ print(
 # (hatched); on the timeline, hollow dots are copies.
 
 # %%
-fig = corpus.corpus_overview(articles, outlets)
-save.save_figure(
-    fig,
-    save.figures_dir(st) / "corpus_overview",
-    save.provenance(st, ["articles", "outlets"]),
-    caption="Articles per outlet (hatched: duplicates of an earlier article) and publication dates.",
-)
-fig
+for item in catalog.corpus_figures(st):
+    display(catalog.publish(st, item))  # noqa: F821 - provided by IPython
 
 # %% [markdown]
 # ## Languages and duplicates

@@ -24,8 +24,7 @@
 study = "demo"
 
 # %%
-from analysis.figures import save, style
-from analysis.figures.validation import validation_summary
+from analysis.figures import catalog, style
 from analysis.pipeline import load_table
 from analysis.study import find_study
 
@@ -43,14 +42,8 @@ style.use_paper_style()
 if validation.empty:
     print("This study has no gold codes: add `gold:` to study.yaml (see `framing annotate`).")
 else:
-    fig = validation_summary(validation, st.config.codebook)
-    save.save_figure(
-        fig,
-        save.figures_dir(st) / "validation",
-        save.provenance(st, ["validation"]),
-        caption="Out-of-sample agreement of automated frame and voice codes with human codes.",
-    )
-    display(fig)  # noqa: F821 - provided by IPython
+    for item in catalog.validation_figures(st):
+        display(catalog.publish(st, item))  # noqa: F821 - provided by IPython
 
 # %%
 summary = validation[validation["metric"].isin(["f1_macro", "krippendorff_alpha", "auc_macro"])]

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis import schema as S
-from analysis.figures.style import EDGE, OKABE_ITO, add_note, figure_size, note_figure
+from analysis.figures.style import EDGE, OKABE_ITO, add_note, figure_size, note_figure, panel_grid
 from analysis.study import Codebook
 
 VIEW_WORDS = {"all": "all sentences", "own": "own voice", "reported": "reported speech"}
@@ -40,8 +40,18 @@ def _level_label(row: pd.Series) -> str:
 
 def _n_label(row: pd.Series) -> str:
     outlets = int(row[S.N_OUTLETS])
+    if row[S.BY] == S.OUTLET:
+        return f"{int(row[S.N_ARTICLES])} art."
     text = f"{outlets} outlet{'s' if outlets != 1 else ''}, {int(row[S.N_ARTICLES])} art."
     return text + ("" if row[S.RESAMPLED] == "events+outlets" else " †")
+
+
+def outlet_share_table(outlet_poles: pd.DataFrame) -> pd.DataFrame:
+    """``outlet_poles`` in the shape of ``comparison_effects`` (by = outlet, raw means
+    over articles), so ``group_shares`` draws outlets too."""
+    return outlet_poles.rename(columns={S.OUTLET: S.LEVEL, S.PERCENT: S.ESTIMATE}).assign(
+        **{S.BY: S.OUTLET, S.MEASURE: "share", S.N_OUTLETS: 1, S.RESAMPLED: "events+outlets"}
+    )
 
 
 def group_shares(
@@ -74,12 +84,18 @@ def group_shares(
     levels = list(dict.fromkeys(data[S.LEVEL]))
     omitted = levels[MAX_LEVELS:]
     levels = levels[:MAX_LEVELS]
-    ncols = 1 if columns == 1 else min(2, len(wanted))
-    nrows = int(np.ceil(len(wanted) / ncols))
+    if columns == 1:
+        nrows, ncols = len(wanted), 1
+        row_h = float(np.clip(2.4 / max(len(levels), 1), 0.1, 0.28))
+        height = nrows * (row_h * len(levels) + 0.75) + 0.35
+    else:
+        nrows, ncols, row_h, height = panel_grid(len(wanted), len(levels), budget=5.5)
+        row_h = max(row_h, 0.1)
+        height = nrows * (row_h * len(levels) + 0.75) + 0.35
     width, _ = figure_size(columns)
-    row_h = float(np.clip(3.2 / max(len(levels), 1), 0.13, 0.28))
-    height = nrows * (row_h * len(levels) + 0.75) + 0.35
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False, sharex=True)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(width, height), squeeze=False, sharex=True, sharey=True
+    )
     y = np.arange(len(levels))[::-1].astype(float)
     largest = 0.0
     for ax, frame in zip(axes.flat, wanted, strict=False):
@@ -111,7 +127,7 @@ def group_shares(
             f"{lv.replace('_', ' ')}\n{_n_label(r)}" if pd.notna(r[S.N_OUTLETS]) else lv
             for lv, (_, r) in zip(levels, first.iterrows(), strict=True)
         ]
-        ax.set_yticks(y, labels, fontsize=5.5)
+        ax.set_yticks(y, labels, fontsize=5.5 if len(levels) <= 20 else 4.0)
         ax.set_ylim(-0.6, len(levels) - 0.4)
         ax.set_title(frame.label or frame.id, loc="left")
         ax.grid(axis="x")
@@ -121,14 +137,14 @@ def group_shares(
     for ax in axes[-1]:
         ax.set_xlabel(f"% of sentences taking the pole ({VIEW_WORDS.get(view, view)})")
     axes[0, 0].set_xlim(0, max(5.0, min(100.0, largest * 1.08)))
-    fig.suptitle(
-        f"By {by.replace('_', ' ')}: share of sentences taking each pole on the average "
-        f"event, {ci:.0%} CIs",
-        x=0.01,
-        ha="left",
+    what = (
+        "mean over articles"
+        if by == S.OUTLET
+        else f"by {by.replace('_', ' ')}, on the average event"
     )
+    fig.suptitle(f"Share of sentences taking each pole, {what}; {ci:.0%} CIs", x=0.01, ha="left")
     notes = []
-    if (data[S.RESAMPLED] == "events").any():
+    if by != S.OUTLET and (data[S.RESAMPLED] == "events").any():
         notes.append("† one outlet: its interval resamples events only")
     if omitted:
         notes.append(f"{len(omitted)} more levels not shown (see comparison_effects)")
@@ -207,19 +223,3 @@ def group_differences(
             fig, f"{total - len(data)} smaller differences not shown (see comparison_differences)"
         )
     return fig
-
-
-def shares_sentence(effects: pd.DataFrame, by: str, view: str) -> str:
-    """One sentence: what the unit means and how large the differences are."""
-    data = effects[
-        (effects[S.BY] == by) & (effects[S.VIEW] == view) & (effects[S.MEASURE] == "share")
-    ]
-    if data.empty:
-        return "Nothing to compare."
-    spread = data.groupby([S.FRAME, S.POLE])[S.ESTIMATE].agg(lambda s: s.max() - s.min())
-    (frame, pole), largest = spread.idxmax(), spread.max()
-    return (
-        "Unit: the percentage of a level's sentences that engage the frame on that pole's "
-        f"side, on the average event; levels differ by up to {largest:.0f} percentage "
-        f"points ({pole.replace('_', ' ')}, frame {frame})."
-    )
