@@ -24,6 +24,7 @@ from analysis.figures import corpus as corpus_plots
 from analysis.figures import groups as group_plots
 from analysis.figures import plots as frame_plots
 from analysis.figures import topics as topic_plots
+from analysis.figures.style import add_note
 from analysis.figures.validation import validation_summary
 from analysis.pipeline import load_table, table_path
 from analysis.study import Study
@@ -203,10 +204,21 @@ def comparison_figures(study: Study) -> list[Published]:
             )
         )
     balance = effects[(effects[S.BY] == S.OUTLET) & (effects[S.MEASURE] == "balance")]
+    forest = compare_plots.effects_forest(effects, codebook, outlets, ci=cfg.ci, groups=groups)
+    matrix = compare_plots.pairwise_matrix(differences, codebook, outlets, view=view, fdr=cfg.fdr)
+    left_out = sorted(set(outlets) - set(balance[S.LEVEL]))
+    if left_out:  # say which outlets the within-event comparison could not use
+        names = ", ".join(left_out[:8]) + (" …" if len(left_out) > 8 else "")
+        for fig in (forest, matrix):
+            add_note(
+                fig,
+                f"{len(left_out)} outlets not shown: too few shared events to compare "
+                f"({names}); comparison_units gives each article's reason.",
+            )
     out += [
         Published(
             "within_event_effects",
-            compare_plots.effects_forest(effects, codebook, outlets, ci=cfg.ci, groups=groups),
+            forest,
             f"Within-event outlet effects (distance from the mean of outlets) with {cfg.ci:.0%} "
             "intervals from a bootstrap that resamples events. "
             + captions.effect_sentence(balance[S.DIFF]),
@@ -214,7 +226,7 @@ def comparison_figures(study: Study) -> list[Published]:
         ),
         Published(
             f"pairwise_differences_{view}",
-            compare_plots.pairwise_matrix(differences, codebook, outlets, view=view, fdr=cfg.fdr),
+            matrix,
             "Within-event differences between outlets; dots: significant at FDR "
             f"{cfg.fdr:g} (Benjamini–Hochberg over frames × pairs; permutation tests). "
             + captions.effect_sentence(balance[S.DIFF]),
