@@ -35,7 +35,9 @@ def test_csv_read_back_equals_the_parquet(study):
     written = export_tables(study, "csv")
     names = {p.stem for p in written}
     assert {"comparison_effects", "comparison_differences", DICTIONARY} <= names
-    dictionary = pd.read_csv([p for p in written if p.stem == DICTIONARY][0], keep_default_na=False)
+    dictionary = pd.read_csv(
+        next(p for p in written if p.stem == DICTIONARY), keep_default_na=False
+    )
     for path in written:
         if path.stem == DICTIONARY:
             continue
@@ -51,7 +53,7 @@ def test_csv_read_back_equals_the_parquet(study):
 
 def test_every_table_has_a_documented_key_in_the_dictionary(study):
     written = export_tables(study, "csv")
-    dictionary = pd.read_csv([p for p in written if p.stem == DICTIONARY][0])
+    dictionary = pd.read_csv(next(p for p in written if p.stem == DICTIONARY))
     for table in ("comparison_effects", "comparison_differences", "comparison_tests"):
         rows = dictionary[dictionary["table"] == table]
         assert set(rows.loc[rows["key"], "column"]) == set(S.TABLE_KEYS[table])
