@@ -135,32 +135,41 @@ def test_a_level_of_one_outlet_is_flagged_and_keeps_an_event_interval():
 GAMMA = np.array([-0.4, 0.0, 0.1, 0.3])
 
 
-def coverage(n_per_level: int, reps: int, seed: int) -> tuple[float, float]:
+def coverage(n_per_level: int, reps: int, seed: int) -> tuple[float, float, float]:
+    """Coverage of level effects and pairwise differences, and of the event-only
+    intervals (what the outlet comparison would give if levels were outlets)."""
     rng = np.random.default_rng(seed)
     truth = GAMMA - GAMMA.mean()
-    hits_effects, hits_pairs = [], []
+    hits_effects, hits_pairs, hits_events_only = [], [], []
     for r in range(reps):
         cells, level = simulate_level_cells(rng, 30, GAMMA, n_per_level)
-        fit = LevelComparison(n_boot=200, n_perm=19, seed=r).fit(cells, level)
+        fit = LevelComparison(n_boot=150, n_perm=19, seed=r).fit(cells, level)
         eff = fit.effects_
         t = truth[level_index(eff[S.LEVEL])]
         hits_effects.append((eff[S.DIFF_CI_LOW] <= t) & (t <= eff[S.DIFF_CI_HIGH]))
         pairs = fit.pairs_
         d = truth[level_index(pairs[S.LEVEL_A])] - truth[level_index(pairs[S.LEVEL_B])]
         hits_pairs.append((pairs[S.CI_LOW] <= d) & (d <= pairs[S.CI_HIGH]))
-    return float(np.mean(np.concatenate(hits_effects))), float(np.mean(np.concatenate(hits_pairs)))
+        base = fit._base.pairs_  # the same pairs, intervals resampling events only
+        hits_events_only.append((base[S.CI_LOW] <= d) & (d <= base[S.CI_HIGH]))
+    return tuple(
+        float(np.mean(np.concatenate(h))) for h in (hits_effects, hits_pairs, hits_events_only)
+    )
 
 
 @pytest.mark.parametrize("n_per_level", [3, 5, 10])
 def test_level_intervals_cover_the_planted_effects(n_per_level, record_property):
-    effects, pairs = coverage(n_per_level, reps=40, seed=n_per_level)
+    effects, pairs, events_only = coverage(n_per_level, reps=30, seed=n_per_level)
     record_property(f"coverage_effects_{n_per_level}", effects)
     record_property(f"coverage_pairs_{n_per_level}", pairs)
-    # 40 replications x 4 levels (6 pairs), correlated within a replication: the Monte
-    # Carlo standard error is about 0.02, so this fast check allows 0.89-0.99; the
-    # benchmark (500 replications) checks 0.93-0.97.
-    assert 0.89 <= effects <= 0.99
-    assert 0.89 <= pairs <= 0.99
+    record_property(f"coverage_events_only_{n_per_level}", events_only)
+    # 30 replications x 4 levels (6 pairs), correlated within a replication: the Monte
+    # Carlo standard error is about 0.02, so this fast check allows 0.88-0.995; the
+    # benchmark (300 replications per size) gives the precise figures. Intervals that
+    # resample events only ignore that outlets differ within levels, and miss more often.
+    assert 0.88 <= effects <= 0.995
+    assert 0.88 <= pairs <= 0.995
+    assert events_only < pairs - 0.03
 
 
 def test_level_permutation_pvalues_are_uniform_under_the_null():
@@ -170,16 +179,16 @@ def test_level_permutation_pvalues_are_uniform_under_the_null():
     p-value is the conservative one, P(p <= a) <= a."""
     rng = np.random.default_rng(99)
     pair_p, pair_rand, omnibus = [], [], []
-    for r in range(150):
+    for r in range(120):
         cells, level = simulate_level_cells(rng, 20, np.zeros(3), 3)
-        fit = LevelComparison(n_boot=100, n_perm=199, seed=r).fit(cells, level)
+        fit = LevelComparison(n_boot=50, n_perm=199, seed=r).fit(cells, level)
         p = fit.pairs_[S.P_VALUE].iloc[0]  # one pair per replication: independent
         n = fit.pairs_[S.N_PERMUTATIONS].iloc[0]
         pair_p.append(p)
         pair_rand.append(p - 2 / n * rng.random())
         omnibus.append(fit.omnibus_[S.P_VALUE].iloc[0])
     pair_p = np.array(pair_p)
-    assert np.mean(pair_p <= 0.1) <= 0.1 + 2 * np.sqrt(0.09 / 150)  # 2 Monte Carlo s.e.
+    assert np.mean(pair_p <= 0.1) <= 0.1 + 2 * np.sqrt(0.09 / 120)  # 2 Monte Carlo s.e.
     # Kolmogorov-Smirnov against U(0, 1) at alpha = 0.001 (critical D = 1.95 / sqrt(n)).
     for p in (np.array(pair_rand), np.array(omnibus)):
         assert stats.kstest(p, "uniform").statistic < 1.95 / np.sqrt(len(p))
