@@ -11,7 +11,7 @@ import pytest
 import analysis.stages  # noqa: F401  (registers the stages)
 from analysis import schema as S
 from analysis.figures import compare as plots
-from analysis.figures import save, style
+from analysis.figures import groups, save, style
 from analysis.notebooks import execute
 from analysis.pipeline import load_table, run
 from analysis.study import Study
@@ -109,16 +109,17 @@ def test_figures_are_written_and_reproducible(demo, tmp_path):
     outlets = load_table(demo, "outlets")[S.OUTLET].tolist()
     codebook = demo.config.codebook
 
-    effects = load_table(demo, "outlet_effects")
-    pairs = load_table(demo, "pairwise_differences")
+    effects = load_table(demo, "comparison_effects")
+    pairs = load_table(demo, "comparison_differences")
     words = load_table(demo, "fightin_words")
-    prov = save.provenance(demo, ["outlet_effects"])
+    prov = save.provenance(demo, ["comparison_effects"])
 
     def draw(folder):
         figures = {
             "forest": plots.effects_forest(effects, codebook, outlets),
             "matrix": plots.pairwise_matrix(pairs, codebook, outlets),
             "words": plots.fightin_words_grid(words, outlets),
+            "groups": groups.group_shares(effects, codebook, "group", "own"),
         }
         formats = ("pdf", "png")
         return [
@@ -137,7 +138,8 @@ def test_notebooks_run_on_the_demo(demo):
         errors = [o for c in cells for o in c.get("outputs", []) if o["output_type"] == "error"]
         assert not errors
     figures = save.figures_dir(demo)
-    for stem in ("within_event_effects", "pairwise_differences_own", "fightin_words_own"):
+    stems = ("within_event_effects", "pairwise_differences_own", "fightin_words_own")
+    for stem in (*stems, "shares_by_group", "shares_by_group_single_column"):
         assert (figures / f"{stem}.pdf").exists() and (figures / f"{stem}.png").exists()
 
 
