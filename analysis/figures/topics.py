@@ -112,8 +112,8 @@ def topic_outlet_dots(
             _dot(ax, raw.loc[outlet], S.MEAN, S.CI_LOW, S.CI_HIGH, yi + 0.15, color, "o")
             if eff is not None:
                 _dot(ax, eff.loc[outlet], S.ESTIMATE, S.CI_LOW, S.CI_HIGH, yi - 0.15, color, "D")
-        labels = rows if i % axes.shape[1] == 0 else [""] * len(rows)
-        ax.set_yticks(y, labels, fontsize=min(6.5, max(4.0, 150 / len(rows))))
+        ticks = rows if i % axes.shape[1] == 0 else [""] * len(rows)
+        ax.set_yticks(y, ticks, fontsize=min(6.5, max(4.0, 150 / len(rows))))
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.set_xlim(left=min(0.0, ax.get_xlim()[0]))
         ax.axvline(0, color="#999999", lw=0.5, zorder=0)
