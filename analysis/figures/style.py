@@ -115,7 +115,7 @@ def group_legend(
     if not groups:
         return
     levels = list(dict.fromkeys(groups[o] for o in colors if o in groups))
-    if len(set(colors.values())) > len(levels):  # coloured per outlet: no group legend
+    if len(set(colors.values())) == len(colors):  # a colour per outlet: names say it all
         return
     handles = [
         plt.Line2D(

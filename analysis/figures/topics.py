@@ -130,7 +130,7 @@ def topic_outlet_dots(
             mfc="white",
             ls="",
             ms=3,
-            label="event-adjusted (OLS CI)",
+            label="event-adjusted (Wilson-type CI)",
         ),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
