@@ -12,6 +12,7 @@ nothing to draw.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -142,7 +143,10 @@ def group_shares(
         if by == S.OUTLET
         else f"by {by.replace('_', ' ')}, on the average event"
     )
-    fig.suptitle(f"Share of sentences taking each pole, {what}; {ci:.0%} CIs", x=0.01, ha="left")
+    title = f"Share of sentences taking each pole, {what}; {ci:.0%} CIs"
+    if columns == 1:  # a single column is 89 mm: wrap rather than widen the figure
+        title = "\n".join(textwrap.wrap(title, 58))
+    fig.suptitle(title, x=0.01, ha="left")
     notes = []
     if by != S.OUTLET and (data[S.RESAMPLED] == "events").any():
         notes.append("† one outlet: its interval resamples events only")
