@@ -181,8 +181,9 @@ def comparison_figures(study: Study) -> list[Published]:
             )
         )
         if k == 0:  # the headline, in a true single column
-            first = rows.loc[rows[S.MEASURE] == "share", S.FRAME]
-            frames = [first.iloc[0]] if len(first) else None
+            shared = set(rows.loc[rows[S.MEASURE] == "share", S.FRAME])
+            first = [f.id for f in codebook.frames if f.id in shared][:1]  # the codebook's first
+            frames = first or None
             out.append(
                 Published(
                     f"shares_by_{by}_single_column",

@@ -132,7 +132,7 @@ def group_shares(
         ax.set_ylim(-0.6, len(levels) - 0.4)
         ax.set_title(frame.label or frame.id, loc="left")
         ax.grid(axis="x")
-        ax.legend(loc="lower right", fontsize=5.5, frameon=False, handletextpad=0.2)
+        ax.legend(loc="best", fontsize=5.5, frameon=False, handletextpad=0.2)
     for ax in list(axes.flat)[len(wanted) :]:
         ax.set_visible(False)
     for ax in axes[-1]:
@@ -213,6 +213,9 @@ def group_differences(
     ax.axvline(0, color="#999999", lw=0.6)
     unit = data[S.UNIT].iloc[0] if len(data) else ""
     ax.set_xlabel(f"difference ({unit}), {VIEW_WORDS.get(view, view)}")
+    clipped = measure != "balance" and (np.nanmax(np.abs(err + np.abs(est))) > 100)
+    if clipped:  # a difference of shares lies within ±100 points; so does the axis
+        ax.set_xlim(-100, 100)
     ax.grid(axis="x")
     handles = [
         Line2D([], [], marker="o", ls="", color=OKABE_ITO[0], ms=3, label=f"q ≤ {fdr:g} (BH)"),
