@@ -132,7 +132,8 @@ def group_shares(
         ax.set_ylim(-0.6, len(levels) - 0.4)
         ax.set_title(frame.label or frame.id, loc="left")
         ax.grid(axis="x")
-        ax.legend(loc="best", fontsize=5.5, frameon=False, handletextpad=0.2)
+        legend = ax.legend(loc="best", fontsize=5.5, handletextpad=0.2, framealpha=0.9)
+        legend.get_frame().set_linewidth(0)  # a white backing keeps it legible over bars
     for ax in list(axes.flat)[len(wanted) :]:
         ax.set_visible(False)
     for ax in axes[-1]:
