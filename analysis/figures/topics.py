@@ -246,8 +246,10 @@ def topic_term_bars(
         terms = by_topic.loc[[topic]].sort_values(S.RANK).head(n_terms)
         y = np.arange(len(terms))[::-1]
         ax.barh(y, terms[S.WEIGHT], color=NEUTRAL, height=0.7)
-        ax.set_yticks(y, terms[S.TERM])
-        ax.set_title(topic_title(topic, labels), loc="left")
+        # Long n-grams would push the figure past its column width: cut them short.
+        names = [t if len(t) <= 16 else t[:15] + "…" for t in terms[S.TERM]]
+        ax.set_yticks(y, names)
+        ax.set_title(topic_title(topic, labels, width=18), loc="left")
         ax.tick_params(axis="y", length=0)
         ax.set_xticks([])
         ax.spines["bottom"].set_visible(False)
