@@ -357,7 +357,7 @@ def fightin_words_grid(
     shown = [o for o in present if o in keep]
     left_out = [o for o in present if o not in keep]
     if len(shown) > 6:
-        ncols = 4
+        ncols = 3  # four columns leave no room for the word labels right of each panel
     nrows, ncols = _grid(len(shown), ncols)
     width, _ = figure_size(2)
     fig, axes = plt.subplots(
