@@ -7,14 +7,24 @@ neutral. (A plain mean of positions would let the topical drift of unframed sent
 e.g. casualty figures read as faintly "cannon fodder", decide an outlet's score.) An
 outlet's score is the mean over its articles, each article counting once however long
 it is, and its interval resamples articles.
+
+The balance needs explaining; a share does not. ``article_poles`` gives, per article,
+the **percentage of its sentences that take each pole**: the frame is present and the
+sentence lies on that pole's side of the axis (for a one-pole frame: present).
+``outlet_poles`` averages articles (each counting once) with a Wilson-type interval
+from the spread between articles (``analysis.stats.shares``), so it stays within
+0-100%.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis import schema as S
 from analysis.stats.bootstrap import mean_ci, unit_rng
+from analysis.stats.shares import share_interval
+from analysis.study import Codebook
 
 # Which sentence voices make up each view. "own" is the outlet's authorial text; what it
 # "reported" is quotation, attributed speech and sentences holding scare quotes (their
@@ -26,6 +36,12 @@ VIEW_VOICES = {
 }
 
 
+def _views(scores: pd.DataFrame):
+    views = VIEW_VOICES if S.VOICE in scores.columns else {"all": None}
+    for view, voices in views.items():
+        yield view, (scores if voices is None else scores[scores[S.VOICE].isin(voices)])
+
+
 def article_frames(frame_scores: pd.DataFrame) -> pd.DataFrame:
     """Framing balance per article, frame and view.
 
@@ -34,10 +50,8 @@ def article_frames(frame_scores: pd.DataFrame) -> pd.DataFrame:
     """
     framed = frame_scores[S.POSITION].where(frame_scores[S.PRESENT], 0.0)
     scores = frame_scores.assign(_framed=framed, _present=frame_scores[S.PRESENT].astype(float))
-    views = VIEW_VOICES if S.VOICE in scores.columns else {"all": None}
     parts = []
-    for view, voices in views.items():
-        subset = scores if voices is None else scores[scores[S.VOICE].isin(voices)]
+    for view, subset in _views(scores):
         grouped = subset.groupby([S.DOC_ID, S.OUTLET, S.FRAME], sort=True, observed=True)
         out = grouped.agg(
             **{
@@ -70,3 +84,62 @@ def outlet_frames(article_scores: pd.DataFrame, n_boot: int, ci: float, seed: in
             }
         )
     return pd.DataFrame(rows)
+
+
+def pole_sides(codebook: Codebook) -> list[tuple[str, str, int]]:
+    """(frame, pole, side) for every pole: +1 the first pole, -1 the second, 0 a
+    one-pole frame (any present sentence takes it)."""
+    out = []
+    for frame in codebook.frames:
+        if frame.bipolar:
+            out += [(frame.id, frame.poles[0].id, 1), (frame.id, frame.poles[1].id, -1)]
+        else:
+            out.append((frame.id, frame.poles[0].id, 0))
+    return out
+
+
+def article_poles(frame_scores: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Per article, frame, view and pole: the percentage of sentences taking the pole."""
+    sides = pd.DataFrame(pole_sides(codebook), columns=[S.FRAME, S.POLE, "_side"])
+    scores = frame_scores.merge(sides, on=S.FRAME, how="inner")
+    sign = np.sign(scores[S.POSITION].to_numpy())
+    side = scores["_side"].to_numpy()
+    takes = scores[S.PRESENT].to_numpy(dtype=bool) & ((side == 0) | (sign == side))
+    scores = scores.assign(_takes=100.0 * takes)
+    parts = []
+    keys = [S.DOC_ID, S.OUTLET, S.FRAME, S.POLE]
+    for view, subset in _views(scores):
+        out = (
+            subset.groupby(keys, sort=True, observed=True)
+            .agg(**{S.PERCENT: ("_takes", "mean"), S.N_SENTENCES: ("_takes", "size")})
+            .reset_index()
+        )
+        out.insert(3, S.VIEW, view)
+        parts.append(out)
+    return pd.concat(parts, ignore_index=True)
+
+
+def outlet_poles(article_scores: pd.DataFrame, ci: float) -> pd.DataFrame:
+    """Per outlet, frame, view and pole: mean percentage over articles, with an interval.
+
+    The standard error is the spread between the outlet's articles (sd / sqrt(n)) on
+    t(n - 1); ``share_interval`` turns it into a Wilson-type interval within 0-100%.
+    One article gives no interval (NaN), as in ``outlet_frames``.
+    """
+    keys = [S.OUTLET, S.FRAME, S.VIEW, S.POLE]
+    grouped = article_scores.groupby(keys, sort=True, observed=True)
+    table = grouped.agg(
+        **{
+            S.PERCENT: (S.PERCENT, "mean"),
+            "_sd": (S.PERCENT, "std"),
+            S.N_ARTICLES: (S.PERCENT, "size"),
+            S.N_SENTENCES: (S.N_SENTENCES, "sum"),
+        }
+    ).reset_index()
+    n = table[S.N_ARTICLES].to_numpy(dtype=float)
+    se = table["_sd"].to_numpy() / np.sqrt(n)
+    df = np.where(n > 1, n - 1, np.nan)
+    low, high = share_interval(table[S.PERCENT], se, table[S.N_SENTENCES], df, ci)
+    table[S.CI_LOW], table[S.CI_HIGH] = low, high
+    columns = [*keys, S.PERCENT, S.CI_LOW, S.CI_HIGH, S.N_ARTICLES, S.N_SENTENCES]
+    return table[columns]

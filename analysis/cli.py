@@ -314,6 +314,22 @@ def collect(
     typer.echo(format_summary(result))
 
 
+def export(
+    study: StudyArg,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, latex or xlsx")] = "csv",
+) -> None:
+    """Write the result tables a paper cites, with a data dictionary, to build/<study>/export/."""
+    from analysis.export import export_tables
+    from analysis.study import Study
+
+    try:
+        written = export_tables(Study.load(study), fmt)
+    except FramingError as exc:
+        _fail(exc)
+    for path in written:
+        typer.echo(str(path))
+
+
 @app.command()
 def report(study: StudyArg) -> None:
     """Write build/<study>/index.html: every figure with its caption, and the notebooks."""

@@ -45,7 +45,8 @@ DOMAINS = "domains"
 OPTIONAL_OUTLET_FIELDS = (DOMAINS,)
 
 # --- sentences ----------------------------------------------------------------------
-SENT_ID = "sent_id"
+SENT_ID = "sent_id"  # position of the sentence in its article (restarts in every article)
+SENT_KEY = "sent_key"  # f"{doc_id}#{sent_id}": unique across the study, safe to merge on
 CHAR_START = "char_start"
 CHAR_END = "char_end"
 PARAGRAPH = "paragraph"
@@ -80,6 +81,7 @@ VIEWS = ("all", "own", "reported")
 # --- aggregates ---------------------------------------------------------------------
 N_SENTENCES = "n_sentences"
 SHARE_PRESENT = "share_present"
+PERCENT = "percent"  # share of sentences taking a pole, 0-100
 N_ARTICLES = "n_articles"
 MEAN = "mean"
 CI_LOW = "ci_low"
@@ -135,6 +137,7 @@ SENTENCES = pa.DataFrameSchema(
     {
         DOC_ID: pa.Column(str),
         SENT_ID: pa.Column("int32", pa.Check.ge(0)),
+        SENT_KEY: pa.Column(str, unique=True),
         OUTLET: pa.Column(str),
         PARAGRAPH: pa.Column("int32", pa.Check.ge(0)),
         CHAR_START: pa.Column("int64", pa.Check.ge(0)),
@@ -226,6 +229,41 @@ OUTLET_FRAMES = pa.DataFrameSchema(
 )
 
 
+ARTICLE_POLES = pa.DataFrameSchema(
+    {
+        DOC_ID: pa.Column(str),
+        OUTLET: pa.Column(str),
+        FRAME: pa.Column(str),
+        VIEW: pa.Column(str, pa.Check.isin(VIEWS)),
+        POLE: pa.Column(str),
+        PERCENT: pa.Column("float64", pa.Check.in_range(0.0, 100.0)),
+        N_SENTENCES: pa.Column("int64", pa.Check.gt(0)),
+    },
+    unique=[DOC_ID, FRAME, VIEW, POLE],
+    strict=True,
+    coerce=True,
+    name="article_poles",
+)
+
+OUTLET_POLES = pa.DataFrameSchema(
+    {
+        OUTLET: pa.Column(str),
+        FRAME: pa.Column(str),
+        VIEW: pa.Column(str, pa.Check.isin(VIEWS)),
+        POLE: pa.Column(str),
+        PERCENT: pa.Column("float64", pa.Check.in_range(0.0, 100.0)),
+        CI_LOW: pa.Column("float64", pa.Check.in_range(0.0, 100.0), nullable=True),
+        CI_HIGH: pa.Column("float64", pa.Check.in_range(0.0, 100.0), nullable=True),
+        N_ARTICLES: pa.Column("int64", pa.Check.gt(0)),
+        N_SENTENCES: pa.Column("int64", pa.Check.gt(0)),
+    },
+    unique=[OUTLET, FRAME, VIEW, POLE],
+    strict=True,
+    coerce=True,
+    name="outlet_poles",
+)
+
+
 # === events and cross-outlet comparisons ===================================
 # --- events: which event each article covers ----------------------------------------
 EVENT_SOURCE = "source"  # how the assignment was made: one of EVENT_SOURCES
@@ -278,71 +316,120 @@ N_PERMUTATIONS = "n_permutations"
 EXACT = "exact"  # True when every within-event label swap was enumerated
 INCLUDED = "included"
 REASON = "reason"
+# Levels of an outlet attribute (analysis/compare/levels.py)
+BY = "by"  # the outlet attribute compared: outlet, group, country, ...
+LEVEL = "level"  # a value of that attribute (the outlet's name when by = outlet)
+LEVEL_A = "level_a"
+LEVEL_B = "level_b"
+N_LEVELS = "n_levels"
+N_OUTLETS_A = "n_outlets_a"
+N_OUTLETS_B = "n_outlets_b"
+DF = "df"  # degrees of freedom of the t interval (Satterthwaite)
+RESAMPLED = "resampled"  # "events+outlets", or "events" where a level has one outlet
+RESAMPLED_VALUES = ("events+outlets", "events")
+TEST = "test"  # which permutation test gave the p-value
+TESTS = ("within-event label swaps", "outlet labels permuted")
+MEASURE = "measure"  # balance, share (of sentences taking a pole) or presence
+MEASURES = ("balance", "share", "presence")
+UNIT = "unit"  # what the estimate is measured in: balance, %, percentage points
+DIFF = "diff"  # distance from the mean over outlets (or levels)
+DIFF_CI_LOW = "diff_ci_low"
+DIFF_CI_HIGH = "diff_ci_high"
 MODEL = "model"
 TERM = "term"
 STD_ERROR = "std_error"
 N_OBS = "n_obs"
 
-OUTLET_EFFECTS = pa.DataFrameSchema(
+_KEY_SERIES = [BY, FRAME, VIEW, MEASURE, POLE]
+
+COMPARISON_EFFECTS = pa.DataFrameSchema(
     {
+        BY: pa.Column(str),
+        LEVEL: pa.Column(str),
         FRAME: pa.Column(str),
-        VIEW: pa.Column(str),
-        OUTLET: pa.Column(str),
-        ESTIMATE: pa.Column("float64"),
+        VIEW: pa.Column(str, pa.Check.isin(VIEWS)),
+        MEASURE: pa.Column(str, pa.Check.isin(MEASURES)),
+        POLE: pa.Column(str, nullable=True),  # the pole of a share; null for balance, presence
+        UNIT: pa.Column(str),
+        ESTIMATE: pa.Column("float64"),  # adjusted mean: the level on the average event
         CI_LOW: pa.Column("float64", nullable=True),
         CI_HIGH: pa.Column("float64", nullable=True),
+        STD_ERROR: pa.Column("float64", nullable=True),
+        DF: pa.Column("float64", nullable=True),
+        DIFF: pa.Column("float64"),  # effect: the adjusted mean minus the mean of levels
+        DIFF_CI_LOW: pa.Column("float64", nullable=True),
+        DIFF_CI_HIGH: pa.Column("float64", nullable=True),
+        N_OUTLETS: pa.Column("int64", pa.Check.ge(1)),
         N_EVENTS: pa.Column("int64", pa.Check.ge(0)),
         N_ARTICLES: pa.Column("int64", pa.Check.ge(0)),
+        N_SENTENCES: pa.Column("int64", pa.Check.ge(0)),
         N_BOOT_USED: pa.Column("int64", pa.Check.ge(0)),
+        RESAMPLED: pa.Column(str, pa.Check.isin(RESAMPLED_VALUES)),
     },
-    unique=[FRAME, VIEW, OUTLET],
+    unique=[BY, LEVEL, FRAME, VIEW, MEASURE, POLE],
     strict=True,
     coerce=True,
-    name="outlet_effects",
+    name="comparison_effects",
 )
 
-PAIRWISE_DIFFERENCES = pa.DataFrameSchema(
+COMPARISON_DIFFERENCES = pa.DataFrameSchema(
     {
+        BY: pa.Column(str),
+        LEVEL_A: pa.Column(str),
+        LEVEL_B: pa.Column(str),
         FRAME: pa.Column(str),
-        VIEW: pa.Column(str),
-        OUTLET_A: pa.Column(str),
-        OUTLET_B: pa.Column(str),
-        ESTIMATE: pa.Column("float64"),
+        VIEW: pa.Column(str, pa.Check.isin(VIEWS)),
+        MEASURE: pa.Column(str, pa.Check.isin(MEASURES)),
+        POLE: pa.Column(str, nullable=True),
+        UNIT: pa.Column(str),
+        ESTIMATE: pa.Column("float64"),  # level_a minus level_b, within events
         CI_LOW: pa.Column("float64", nullable=True),
         CI_HIGH: pa.Column("float64", nullable=True),
+        STD_ERROR: pa.Column("float64", nullable=True),
+        DF: pa.Column("float64", nullable=True),
         N_SHARED_EVENTS: pa.Column("int64", pa.Check.ge(0)),
+        N_OUTLETS_A: pa.Column("int64", pa.Check.ge(1)),
+        N_OUTLETS_B: pa.Column("int64", pa.Check.ge(1)),
         N_BOOT_USED: pa.Column("int64", pa.Check.ge(0)),
+        RESAMPLED: pa.Column(str, pa.Check.isin(RESAMPLED_VALUES)),
         P_VALUE: pa.Column("float64", pa.Check.in_range(0.0, 1.0), nullable=True),
-        N_PERMUTATIONS: pa.Column("int64", pa.Check.ge(0)),
-        EXACT: pa.Column(bool),
         Q_VALUE: pa.Column("float64", pa.Check.in_range(0.0, 1.0), nullable=True),
         SIGNIFICANT: pa.Column(bool),
+        N_PERMUTATIONS: pa.Column("int64", pa.Check.ge(0)),
+        EXACT: pa.Column(bool),
+        TEST: pa.Column(str, pa.Check.isin(TESTS)),
     },
-    unique=[FRAME, VIEW, OUTLET_A, OUTLET_B],
+    unique=[BY, LEVEL_A, LEVEL_B, FRAME, VIEW, MEASURE, POLE],
     strict=True,
     coerce=True,
-    name="pairwise_differences",
+    name="comparison_differences",
 )
 
-FRAME_TESTS = pa.DataFrameSchema(
+COMPARISON_TESTS = pa.DataFrameSchema(
     {
+        BY: pa.Column(str),
         FRAME: pa.Column(str),
-        VIEW: pa.Column(str),
-        STATISTIC: pa.Column("float64"),
+        VIEW: pa.Column(str, pa.Check.isin(VIEWS)),
+        MEASURE: pa.Column(str, pa.Check.isin(MEASURES)),
+        POLE: pa.Column(str, nullable=True),
+        STATISTIC: pa.Column("float64"),  # root mean square of the level effects
         P_VALUE: pa.Column("float64", pa.Check.in_range(0.0, 1.0), nullable=True),
         Q_VALUE: pa.Column("float64", pa.Check.in_range(0.0, 1.0), nullable=True),
         N_PERMUTATIONS: pa.Column("int64", pa.Check.ge(0)),
         N_EVENTS: pa.Column("int64", pa.Check.ge(0)),
+        N_LEVELS: pa.Column("int64", pa.Check.ge(0)),
         N_OUTLETS: pa.Column("int64", pa.Check.ge(0)),
+        TEST: pa.Column(str, pa.Check.isin(TESTS)),
     },
-    unique=[FRAME, VIEW],
+    unique=_KEY_SERIES,
     strict=True,
     coerce=True,
-    name="frame_tests",
+    name="comparison_tests",
 )
 
 COMPARISON_UNITS = pa.DataFrameSchema(
     {
+        BY: pa.Column(str),
         DOC_ID: pa.Column(str),
         VIEW: pa.Column(str),
         OUTLET: pa.Column(str),
@@ -350,7 +437,7 @@ COMPARISON_UNITS = pa.DataFrameSchema(
         INCLUDED: pa.Column(bool),
         REASON: pa.Column(str),
     },
-    unique=[DOC_ID, VIEW],
+    unique=[BY, DOC_ID, VIEW],
     strict=True,
     coerce=True,
     name="comparison_units",
@@ -426,9 +513,6 @@ WEIGHT = "weight"
 PERIOD = "period"
 N_CLUSTERS = "n_clusters"
 CLUSTER_BY = "cluster_by"
-DIFF = "diff"
-DIFF_CI_LOW = "diff_ci_low"
-DIFF_CI_HIGH = "diff_ci_high"
 P_OUTLET = "p_outlet"
 CLUSTER_BY_VALUES = ("event", "article")
 # Also used below, defined with the comparisons : ESTIMATE, P_VALUE, TERM, MODEL.
@@ -706,3 +790,38 @@ LEDGER_COLUMNS = (
     "warc_offset",
     "doc_id",
 )
+# === keys: the columns that identify a row of each table =====================
+# Every table the pipeline writes has one documented key (README, "Outputs"); a merge
+# on anything less pairs the wrong rows (sent_id alone restarts in every article).
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "articles": (DOC_ID,),
+    "outlets": (OUTLET,),
+    "rejects": (SOURCE_FILE, SOURCE_ROW, FIELD, REJECT_CODE),
+    "problems": (SOURCE_FILE, SOURCE_ROW, DOC_ID, FIELD, REJECT_CODE),
+    "boilerplate": (DOC_ID, LINE_NO),
+    "sentences": (SENT_KEY,),
+    "embeddings": (DOC_ID, SENT_ID),
+    "frame_scores": (DOC_ID, SENT_ID, FRAME),
+    "frame_thresholds": (FRAME,),
+    "article_frames": (DOC_ID, FRAME, VIEW),
+    "outlet_frames": (OUTLET, FRAME, VIEW),
+    "article_poles": (DOC_ID, FRAME, VIEW, POLE),
+    "outlet_poles": (OUTLET, FRAME, VIEW, POLE),
+    "validation": (METHOD, FRAME, METRIC, LABEL),
+    "events": (DOC_ID,),
+    "event_alignment": (METRIC,),
+    "comparison_effects": (BY, LEVEL, FRAME, VIEW, MEASURE, POLE),
+    "comparison_differences": (BY, LEVEL_A, LEVEL_B, FRAME, VIEW, MEASURE, POLE),
+    "comparison_tests": (BY, FRAME, VIEW, MEASURE, POLE),
+    "comparison_units": (BY, DOC_ID, VIEW),
+    "regression": (FRAME, VIEW, MODEL, TERM),
+    "fightin_words": (VIEW, OUTLET, REFERENCE, WORD),
+    "topic_units": (DOC_ID, UNIT_ID),
+    "topic_info": (TOPIC,),
+    "topic_terms": (TOPIC, RANK),
+    "topic_labels": (TOPIC,),
+    "article_topics": (DOC_ID, TOPIC),
+    "outlet_topics": (OUTLET, TOPIC),
+    "topic_effects": (TOPIC, OUTLET),
+    "topic_time": (OUTLET, PERIOD, TOPIC),
+}

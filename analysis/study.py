@@ -490,18 +490,38 @@ class FightinWordsConfig(_Strict):
     shared_events_only: bool = False
 
 
+MEASURES = ("balance", "share", "presence")
+
+
 class CompareConfig(_Strict):
     """Cross-outlet comparison settings.
 
-    Outlets are compared within events: each outlet's articles on an event are averaged
-    into one cell, outlet effects come from a two-way (event + outlet) model of the
-    cells, intervals resample events, and p-values come from swapping outlet labels
-    within events, corrected with Benjamini–Hochberg.
+    Outlets, and levels of any outlet attribute, are compared within events: each
+    outlet's articles on an event are averaged into one cell, effects come from a
+    two-way (event + outlet or level) model of the cells, intervals resample events (and
+    outlets within a level), and p-values come from permuting labels, corrected with
+    Benjamini–Hochberg (analysis/compare/levels.py).
     """
 
     enabled: bool = True
-    # The article score compared: mean framed position, or share of framed sentences.
-    score: Literal["position", "share_present"] = "position"
+    by: list[str] = Field(
+        default_factory=lambda: [S.OUTLET, S.GROUP],
+        min_length=1,
+        description=(
+            "What to compare: 'outlet' compares outlets one by one; any other column of "
+            "the outlets table (group, country, ownership, or one you add) compares its "
+            "levels, with outlets nested in them."
+        ),
+    )
+    measures: list[Literal["balance", "share", "presence"]] = Field(
+        default_factory=lambda: ["balance", "share"],
+        min_length=1,
+        description=(
+            "Article scores compared: 'balance' (framing balance, -1..1), 'share' (% of "
+            "sentences taking each pole, differences in percentage points), 'presence' "
+            "(% of sentences engaging the frame at all)."
+        ),
+    )
     # Outlets (by name) to compare; None: every outlet with enough events.
     outlets: list[str] | None = None
     # An outlet is compared only when it covers at least this many events that another
@@ -517,8 +537,8 @@ class CompareConfig(_Strict):
     # quantiles, m = events informing the estimate; percentile: plain percentile interval
     # (narrow with few events; see tests/test_compare_calibration.py).
     ci_method: Literal["t", "percentile"] = "t"
-    # False discovery rate for Benjamini–Hochberg, over frames x outlet pairs, per view
-    # ("view") or over every view at once ("study").
+    # False discovery rate for Benjamini–Hochberg, over frames x pairs of one attribute
+    # and measure, per view ("view") or over every view at once ("study").
     fdr: float = Field(default=0.05, gt=0, lt=1)
     fdr_family: Literal["view", "study"] = "view"
     # score ~ outlet + event: event fixed effects (cluster-robust by event), a random
@@ -617,10 +637,12 @@ class IngestConfig(_Strict):
     @field_validator("outlet_metadata")
     @classmethod
     def _outlet_fields(cls, mapping: dict[str, str]) -> dict[str, str]:
-        allowed = [f for f in S.OUTLET_FIELDS if f != S.OUTLET]
-        unknown = sorted(set(mapping) - set(allowed))
-        if unknown:
-            raise ValueError(f"unknown outlet field(s) {unknown}; use {allowed}")
+        bad = sorted(f for f in mapping if f == S.OUTLET or not re.match(_ID_PATTERN, f))
+        if bad:
+            raise ValueError(
+                f"outlet field(s) {bad} cannot be read from the articles; name attributes "
+                f"in snake_case, e.g. {[f for f in S.OUTLET_FIELDS if f != S.OUTLET]}"
+            )
         return mapping
 
 

@@ -253,10 +253,14 @@ def main() -> int:
         timings[stage] = round(next(r.seconds for r in reports if r.name == stage), 2)
     results["stage_seconds_warm"] = timings
 
-    effects = load_table(shared, "outlet_effects")
-    pairs = load_table(shared, "pairwise_differences")
+    def by_outlet(table):  # the outlet-by-outlet framing balance rows
+        return table[(table[S.BY] == S.OUTLET) & (table[S.MEASURE] == "balance")]
+
+    effects = by_outlet(load_table(shared, "comparison_effects"))
+    pairs = by_outlet(load_table(shared, "comparison_differences"))
     units = load_table(shared, "comparison_units")
-    tests = load_table(shared, "frame_tests")
+    units = units[units[S.BY] == S.OUTLET]
+    tests = by_outlet(load_table(shared, "comparison_tests"))
     words = load_table(shared, "fightin_words")
     used = units[units[S.INCLUDED]]
     results["comparison"] = {
@@ -269,7 +273,7 @@ def main() -> int:
         .rename("n")
         .reset_index()
         .to_dict("records"),
-        "outlets_compared": int(effects[S.OUTLET].nunique()),
+        "outlets_compared": int(effects[S.LEVEL].nunique()),
         "events_used": int(tests[S.N_EVENTS].max()) if len(tests) else 0,
         "pairwise_tests": len(pairs),
         "pairs_with_shared_events": int((pairs[S.N_SHARED_EVENTS] > 0).sum()),

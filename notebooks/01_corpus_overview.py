@@ -22,15 +22,15 @@
 study = "demo"
 
 # %%
+from IPython.display import display
+
 from analysis import schema as S
-from analysis.figures import corpus, style
-from analysis.figures.save import publish
-from analysis.pipeline import load_table, outlet_order
+from analysis.figures import catalog, style
+from analysis.pipeline import load_table
 from analysis.study import find_study
 
 st = find_study(study)
 articles = load_table(st, "articles")
-outlets = outlet_order(st)
 rejects = load_table(st, "rejects")
 problems = load_table(st, "problems")
 style.use_paper_style()
@@ -45,14 +45,8 @@ print(
 # (hatched); on the timeline, hollow dots are copies.
 
 # %%
-fig = corpus.corpus_overview(articles, outlets)
-publish(
-    fig,
-    "corpus_overview",
-    caption="Articles per outlet (hatched: duplicates of an earlier article) and publication "
-    "dates.",
-)
-fig
+for item in catalog.corpus_figures(st):
+    display(catalog.publish(item))
 
 # %% [markdown]
 # ## Languages and duplicates

@@ -34,14 +34,7 @@ study = "demo"
 from IPython.display import display
 
 from analysis import schema as S
-from analysis.figures import style
-from analysis.figures.save import publish
-from analysis.figures.topics import (
-    largest_topics,
-    topic_outlet_dots,
-    topic_term_bars,
-    topic_time_lines,
-)
+from analysis.figures import catalog, style
 from analysis.pipeline import load_table
 from analysis.study import find_study
 
@@ -58,14 +51,10 @@ tables = {
         "outlets",
     )
 }
-outlets = tables["outlets"][S.OUTLET].tolist()
 info = tables["topic_info"]
 style.use_paper_style()
 enabled = st.config.topics.enabled and len(info) > 0
-# Many outlets make unreadable panels: show the 12 with the most articles
-counts = tables["outlet_topics"].drop_duplicates(S.OUTLET).set_index(S.OUTLET)[S.N_ARTICLES]
-shown = [o for o in outlets if o in counts.nlargest(12).index]
-top = largest_topics(info, 12)
+figures = {item.name: item for item in catalog.topic_figures(st)}
 
 # %% [markdown]
 # ## The topics
@@ -86,39 +75,18 @@ info.merge(tables["topic_labels"][[S.TOPIC, S.LABEL]], on=S.TOPIC)[
 
 # %%
 if enabled:
-    fig = topic_term_bars(tables["topic_terms"], tables["topic_labels"], top)
-    publish(
-        fig,
-        "topic_terms",
-        caption="Top terms of the largest topics by c-TF-IDF weight (English stop words removed).",
-    )
-    display(fig)
+    display(catalog.publish(figures["topic_terms"]))
 
 # %% [markdown]
 # ## Topic share per outlet
 # Filled circles: mean article share with the cluster-bootstrap CI. Open diamonds: the
-# event-adjusted share with its regression CI. A linear model's interval can extend
-# below zero for rare topics.
+# event-adjusted share, with a Wilson-type interval from the regression's standard error
+# (a plain linear-model interval would run below 0% for rare topics). With many outlets
+# the figure draws fewer topics and says so; every outlet and topic is in the tables.
 
 # %%
 if enabled:
-    fig = topic_outlet_dots(
-        tables["outlet_topics"],
-        tables["topic_effects"],
-        tables["topic_labels"],
-        outlets,
-        top,
-        shown=shown,
-        ci=st.config.aggregate.ci,
-    )
-    publish(
-        fig,
-        "topic_outlet_prevalence",
-        caption="Share of each topic per outlet: mean article share with 95% cluster-bootstrap "
-        "CIs (circles) and event-adjusted share with 95% CIs from OLS with event fixed "
-        "effects and event-clustered errors (diamonds).",
-    )
-    display(fig)
+    display(catalog.publish(figures["topic_outlet_prevalence"]))
 
 # %% [markdown]
 # Topics where outlets differ most, by the joint test that every outlet gives the topic
@@ -139,10 +107,4 @@ ranked.groupby(S.TOPIC, sort=False).head(2)[columns].head(12).round(3)
 
 # %%
 if enabled:
-    fig = topic_time_lines(tables["topic_time"], tables["topic_labels"], outlets, top[:6], shown)
-    publish(
-        fig,
-        "topic_time",
-        caption="Mean article share of the six largest topics per outlet and period.",
-    )
-    display(fig)
+    display(catalog.publish(figures["topic_time"]))

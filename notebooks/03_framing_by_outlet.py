@@ -26,31 +26,36 @@
 study = "demo"
 
 # %%
+from IPython.display import display
+
 from analysis import schema as S
-from analysis.figures import plots, style
-from analysis.figures.save import publish
-from analysis.pipeline import load_table, outlet_order
+from analysis.figures import catalog, style
+from analysis.pipeline import load_table
 from analysis.study import find_study
 
 st = find_study(study)
 outlet_frames = load_table(st, "outlet_frames")
-outlets = outlet_order(st)
 style.use_paper_style()
+figures = {item.name: item for item in catalog.framing_figures(st)}
 
 # %% [markdown]
-# ## Outlet positions on each frame
-# Points are outlet means; bars are 95% bootstrap CIs over articles. Right of zero leans to
+# ## What share of each outlet's sentences takes each pole?
+# The unit that needs no explanation: of an outlet's sentences (in its own voice when
+# voices are known), the percentage that engage the frame on that pole's side, averaged
+# over its articles. Intervals are Wilson-type, from the spread between articles, so they
+# stay within 0-100%; the number of articles follows each outlet's name.
+
+# %%
+display(catalog.publish(figures["outlet_shares"]))
+
+# %% [markdown]
+# ## The framing balance
+# For those who want one number per frame: the balance between the poles. Points are
+# outlet means; bars are 95% bootstrap CIs over articles. Right of zero leans to
 # the frame's first pole (e.g. heroic sacrifice), left to its second (cannon fodder).
 
 # %%
-fig = plots.outlet_frame_dots(outlet_frames, st.config.codebook, outlets, ci=st.config.aggregate.ci)
-publish(
-    fig,
-    "outlet_frames",
-    caption="Framing balance per outlet and frame (all sentences), 95% bootstrap CIs over "
-    "articles.",
-)
-fig
+display(catalog.publish(figures["outlet_frames"]))
 
 # %% [markdown]
 # ## Own voice vs reported framing
@@ -59,13 +64,7 @@ fig
 # reported score well to the right of its own.
 
 # %%
-fig = plots.own_vs_reported(outlet_frames, st.config.codebook, outlets, ci=st.config.aggregate.ci)
-publish(
-    fig,
-    "own_vs_reported",
-    caption="Framing balance in each outlet's own voice and in what it reports, 95% bootstrap CIs.",
-)
-fig
+display(catalog.publish(figures["own_vs_reported"]))
 
 # %%
 thresholds = load_table(st, "frame_thresholds")

@@ -25,9 +25,8 @@ study = "demo"
 
 # %%
 from analysis import schema as S
+from analysis.figures import catalog, style
 from analysis.figures import compare as plots
-from analysis.figures import style
-from analysis.figures.save import publish
 from analysis.pipeline import load_table, outlet_order
 from analysis.study import find_study
 
@@ -43,16 +42,8 @@ style.use_paper_style()
 # and those it avoids (below). Dashed lines: |z| = 1.96.
 
 # %%
-for view in views:
-    fig = plots.fightin_words_grid(words, outlets, view=view)
-    publish(
-        fig,
-        f"fightin_words_{view}",
-        caption=(
-            f"Distinctive words per outlet vs the other outlets ({view}): Fightin' Words "
-            "z-scores (log-odds with an informative Dirichlet prior) against frequency."
-        ),
-    )
+for item in catalog.words_figures(st):
+    fig = catalog.publish(item)
 fig
 
 # %% [markdown]

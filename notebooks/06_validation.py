@@ -27,9 +27,7 @@ study = "demo"
 from IPython.display import display
 
 from analysis import schema as S
-from analysis.figures import style
-from analysis.figures.save import publish
-from analysis.figures.validation import validation_summary
+from analysis.figures import catalog, style
 from analysis.pipeline import load_table
 from analysis.study import find_study
 
@@ -47,13 +45,8 @@ style.use_paper_style()
 if validation.empty:
     print("This study has no gold codes: add `gold:` to study.yaml (see `framing annotate`).")
 else:
-    fig = validation_summary(validation, st.config.codebook)
-    publish(
-        fig,
-        "validation",
-        caption="Out-of-sample agreement of automated frame and voice codes with human codes.",
-    )
-    display(fig)
+    for item in catalog.validation_figures(st):
+        display(catalog.publish(item))
 
 # %%
 summary = validation[validation[S.METRIC].isin(["f1_macro", "krippendorff_alpha", "auc_macro"])]

@@ -10,7 +10,7 @@ import pytest
 
 from analysis import schema as S
 from analysis.figures import compare as plots
-from analysis.figures import save, style
+from analysis.figures import groups, save, style
 from analysis.notebooks import execute
 from analysis.pipeline import load_table, run
 from analysis.study import Study
@@ -37,30 +37,32 @@ def by_group(study: Study) -> dict[str, str]:
     return dict(zip(outlets[S.GROUP], outlets[S.OUTLET], strict=True))
 
 
+def select(table, by="outlet", measure="balance", pole=None, **where):
+    rows = (table[S.BY] == by) & (table[S.MEASURE] == measure)
+    rows &= table[S.POLE].isna() if pole is None else table[S.POLE] == pole
+    for column, value in where.items():
+        rows &= table[column] == value
+    return table[rows]
+
+
 def test_planted_sacrifice_framing_differs_within_events(demo):
     group = by_group(demo)
     sender, opposing = group["sending_state"], group["opposing_side"]
-    effects = load_table(demo, "outlet_effects")
-    own = effects[(effects[S.FRAME] == "sacrifice") & (effects[S.VIEW] == "own")]
-    own = own.set_index(S.OUTLET)
+    effects = load_table(demo, "comparison_effects")
+    own = select(effects, frame="sacrifice", view="own").set_index(S.LEVEL)
     # In its own voice, the sending state's agency is the most "heroic sacrifice" and the
     # opposing side's outlet the most "cannon fodder", both clear of the outlet mean.
-    assert own[S.ESTIMATE].idxmax() == sender
-    assert own[S.ESTIMATE].idxmin() == opposing
-    assert own.loc[sender, S.CI_LOW] > 0 > own.loc[opposing, S.CI_HIGH]
+    assert own[S.DIFF].idxmax() == sender
+    assert own[S.DIFF].idxmin() == opposing
+    assert own.loc[sender, S.DIFF_CI_LOW] > 0 > own.loc[opposing, S.DIFF_CI_HIGH]
 
-    pairs = load_table(demo, "pairwise_differences")
-    pair = pairs[
-        (pairs[S.FRAME] == "sacrifice")
-        & (pairs[S.VIEW] == "own")
-        & (pairs[S.OUTLET_A] == sender)
-        & (pairs[S.OUTLET_B] == opposing)
-    ].iloc[0]
+    pairs = load_table(demo, "comparison_differences")
+    pair = select(pairs, frame="sacrifice", view="own", level_a=sender, level_b=opposing).iloc[0]
     assert pair[S.ESTIMATE] > 0 and pair[S.CI_LOW] > 0
     assert pair[S.SIGNIFICANT] and pair[S.Q_VALUE] <= 0.01
     assert pair[S.EXACT] and pair[S.N_SHARED_EVENTS] >= 10
 
-    tests = load_table(demo, "frame_tests").set_index([S.FRAME, S.VIEW])
+    tests = select(load_table(demo, "comparison_tests")).set_index([S.FRAME, S.VIEW])
     assert tests.loc[("sacrifice", "own"), S.Q_VALUE] <= 0.01
 
 
@@ -69,7 +71,8 @@ def test_every_article_is_accounted_for_in_every_view(demo):
     units = load_table(demo, "comparison_units")
     views = set(load_table(demo, "article_frames")[S.VIEW])
     assert set(units[S.VIEW]) == views
-    assert len(units) == len(articles) * len(views)
+    assert set(units[S.BY]) == set(demo.config.compare.by)
+    assert len(units) == len(articles) * len(views) * len(set(demo.config.compare.by))
     assert (units[S.INCLUDED] == (units[S.REASON] == "")).all()
     if S.DUPLICATE_OF in articles.columns:
         copies = set(articles.loc[articles[S.DUPLICATE_OF].notna(), S.DOC_ID])
@@ -77,12 +80,12 @@ def test_every_article_is_accounted_for_in_every_view(demo):
         assert not left_out[S.INCLUDED].any()
         assert left_out[S.REASON].str.startswith("syndicated copy of").all()
     regression = load_table(demo, "regression")
-    used = units[units[S.INCLUDED] & (units[S.VIEW] == "all")]
+    used = units[units[S.INCLUDED] & (units[S.VIEW] == "all") & (units[S.BY] == "outlet")]
     assert (regression.loc[regression[S.VIEW] == "all", S.N_OBS] == len(used)).all()
 
 
 def test_reruns_give_identical_tables(demo):
-    first = {t: load_table(demo, t) for t in ("outlet_effects", "pairwise_differences")}
+    first = {t: load_table(demo, t) for t in ("comparison_effects", "comparison_differences")}
     reports, _ = run(demo, targets=TARGETS, force=TARGETS)
     assert {r.name: r.status for r in reports}["comparisons"] == "ran"
     for name, table in first.items():
@@ -105,16 +108,17 @@ def test_figures_are_written_and_reproducible(demo, tmp_path):
     outlets = load_table(demo, "outlets")[S.OUTLET].tolist()
     codebook = demo.config.codebook
 
-    effects = load_table(demo, "outlet_effects")
-    pairs = load_table(demo, "pairwise_differences")
+    effects = load_table(demo, "comparison_effects")
+    pairs = load_table(demo, "comparison_differences")
     words = load_table(demo, "fightin_words")
-    prov = save.provenance(demo, ["outlet_effects"])
+    prov = save.provenance(demo, ["comparison_effects"])
 
     def draw(folder):
         figures = {
             "forest": plots.effects_forest(effects, codebook, outlets),
             "matrix": plots.pairwise_matrix(pairs, codebook, outlets),
             "words": plots.fightin_words_grid(words, outlets),
+            "groups": groups.group_shares(effects, codebook, "group", "own"),
         }
         formats = ("pdf", "png")
         return [
@@ -133,7 +137,8 @@ def test_notebooks_run_on_the_demo(demo):
         errors = [o for c in cells for o in c.get("outputs", []) if o["output_type"] == "error"]
         assert not errors
     figures = demo.figures_dir
-    for stem in ("within_event_effects", "pairwise_differences_own", "fightin_words_own"):
+    stems = ("within_event_effects", "pairwise_differences_own", "fightin_words_own")
+    for stem in (*stems, "shares_by_group", "shares_by_group_single_column"):
         assert (figures / f"{stem}.pdf").exists() and (figures / f"{stem}.png").exists()
 
 
@@ -145,9 +150,10 @@ def test_a_study_without_event_ids_is_compared_within_inferred_events(make_study
     events = load_table(study, "events")
     assert set(events[S.EVENT_SOURCE]) == {"inferred"}
     units = load_table(study, "comparison_units")
-    assert len(units) == 8 * units[S.VIEW].nunique()
+    assert len(units) == 8 * units[S.VIEW].nunique() * units[S.BY].nunique()
     assert (units[S.INCLUDED] | (units[S.REASON] != "")).all()
-    effects = load_table(study, "outlet_effects")
-    included = set(units.loc[units[S.INCLUDED], S.OUTLET])
-    assert set(effects[S.OUTLET]) == included
+    effects = load_table(study, "comparison_effects")
+    by_outlet = units[units[S.BY] == "outlet"]
+    included = set(by_outlet.loc[by_outlet[S.INCLUDED], S.OUTLET])
+    assert set(effects.loc[effects[S.BY] == "outlet", S.LEVEL]) == included
     assert len(load_table(study, "fightin_words")) > 0

@@ -145,13 +145,22 @@ def test_regression_without_events_reproduces_outlet_means():
     assert effects.loc[(0, "B"), S.ESTIMATE] == pytest.approx(0.5)
     assert effects.loc[(1, "A"), S.DIFF] == pytest.approx(0.0)
     assert (effects[S.MODEL] == "ols ~ outlet; HC2 SEs").all()
-    # HC2 for a mean is the classical unbiased s^2/n: outlet A, topic 0: s^2 = 0.25, n = 3
+    # HC2 for a mean is the classical unbiased s^2/n: outlet A, topic 0: s^2 = 0.25, n = 3.
+    # The interval is Wilson-type at the effective sample size p(1 - p) / se^2 = 3 with
+    # t(5 - 2) quantiles (articles minus outlets), so it stays inside 0-100%.
     se = np.sqrt(0.25 / 3)
-    half = (effects.loc[(0, "A"), S.CI_HIGH] - effects.loc[(0, "A"), S.CI_LOW]) / 2
-    df = 5 - 2  # articles minus outlets
+    df = 5 - 2
     from scipy import stats
 
-    assert half == pytest.approx(stats.t.ppf(0.975, df) * se)
+    z = stats.t.ppf(0.975, df)
+    n = 0.25 / se**2
+    centre, half = (
+        (0.5 + z**2 / (2 * n)) / (1 + z**2 / n),
+        z * np.sqrt(0.25 / n + z**2 / (4 * n**2)) / (1 + z**2 / n),
+    )
+    assert effects.loc[(0, "A"), S.CI_LOW] == pytest.approx(max(0.0, centre - half))
+    assert effects.loc[(0, "A"), S.CI_HIGH] == pytest.approx(min(1.0, centre + half))
+    assert ((effects[S.CI_LOW] >= 0) & (effects[S.CI_HIGH] <= 1)).all()
 
 
 def test_cluster_ratio_ci_is_degenerate_without_variation():

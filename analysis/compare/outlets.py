@@ -1,14 +1,13 @@
-"""Compare outlets within events: effects, pairwise differences, tests, corrections.
+"""Compare outlets within events: effects, pairwise differences, tests.
 
-``WithinEventComparison`` is the estimator on one view's cells (every frame at once);
-``compare_outlets`` runs it over a study's views and assembles the tables the
-``comparisons`` stage writes.
+``WithinEventComparison`` is the estimator on one view's cells (every frame at once).
+``analysis.compare.levels`` extends it to levels of an outlet attribute, and
+``analysis.compare.tables`` runs both over a study.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,13 +16,9 @@ from tqdm.auto import tqdm
 
 from analysis import schema as S
 from analysis.compare.cluster_bootstrap import bootstrap_draws, event_weights, interval
-from analysis.compare.multiple import bh_adjust
 from analysis.compare.permutation import omnibus_pvalues, pair_pvalues, swap_patterns
-from analysis.compare.regression import outlet_regression
-from analysis.compare.units import eligible_articles, unit_table
-from analysis.compare.within_event import Cells, TwoWayDesign, build_cells
+from analysis.compare.within_event import Cells, TwoWayDesign
 from analysis.stats.bootstrap import unit_rng
-from analysis.study import CompareConfig, configured
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +36,9 @@ class WithinEventComparison(BaseEstimator):
         an outlet leaves the other pairs' p-values unchanged.
 
     Attributes (after ``fit``): ``effects_``, ``pairs_``, ``omnibus_`` (DataFrames
-    without the view column), ``estimate_`` (K, F), ``bootstrap_`` (every draw) and
-    ``draws_`` (B_used, K, F: the draws holding every outlet).
+    without the view column), ``estimate_`` (K, F), ``bootstrap_`` (every draw),
+    ``weights_`` (the event weights of every draw) and ``draws_`` (B_used, K, F: the
+    draws holding every outlet).
     """
 
     def __init__(
@@ -59,12 +55,22 @@ class WithinEventComparison(BaseEstimator):
         self.ci_method = ci_method
         self.seed = seed
 
-    def fit(self, cells: Cells, stream: str = "") -> WithinEventComparison:
-        design = TwoWayDesign(cells.present)
+    def fit(
+        self,
+        cells: Cells,
+        stream: str = "",
+        test_pairs: np.ndarray | None = None,
+        omnibus: bool = True,
+    ) -> WithinEventComparison:
+        """Fit on ``cells``. ``test_pairs`` (a mask over the pairs in ``np.triu_indices``
+        order; None: all) and ``omnibus`` say which permutation tests to run: levels of
+        several outlets each are tested by ``levels`` instead."""
+        design = TwoWayDesign(cells.present, cells.weights)
         values = cells.values
         E, K, F = cells.shape
         self.estimate_ = design.estimate(values)
         weights = event_weights(E, self.n_boot, unit_rng(self.seed, "bootstrap", stream))
+        self.weights_ = weights
         self.bootstrap_ = bootstrap_draws(design, values, weights)
         self.draws_ = self.bootstrap_.effects()
         n_used = self.draws_.shape[0]
@@ -93,10 +99,12 @@ class WithinEventComparison(BaseEstimator):
                 S.N_BOOT_USED: n_used,
             }
         )
-        self.pairs_ = self._pairs(cells, design, n_events, stream)
-        stat, p = omnibus_pvalues(
-            design, values, self.n_perm, unit_rng(self.seed, "omnibus", stream)
-        )
+        self.pairs_ = self._pairs(cells, design, n_events, stream, test_pairs)
+        stat, p = np.full(F, np.nan), np.full(F, np.nan)
+        if omnibus:
+            stat, p = omnibus_pvalues(
+                design, values, self.n_perm, unit_rng(self.seed, "omnibus", stream)
+            )
         self.omnibus_ = pd.DataFrame(
             {
                 S.FRAME: cells.frames,
@@ -110,7 +118,12 @@ class WithinEventComparison(BaseEstimator):
         return self
 
     def _pairs(
-        self, cells: Cells, design: TwoWayDesign, n_events: np.ndarray, stream: str
+        self,
+        cells: Cells,
+        design: TwoWayDesign,
+        n_events: np.ndarray,
+        stream: str,
+        test_pairs: np.ndarray | None = None,
     ) -> pd.DataFrame:
         _, K, F = cells.shape
         ia, ib = np.triu_indices(K, 1)
@@ -142,6 +155,8 @@ class WithinEventComparison(BaseEstimator):
         for k, (a, b) in enumerate(bar):
             shared = cells.present[:, a] & cells.present[:, b]
             n_shared[k] = int(shared.sum())
+            if test_pairs is not None and not test_pairs[k]:
+                continue
             rng = unit_rng(self.seed, "permutation", stream, cells.outlets[a], cells.outlets[b])
             patterns, exact[k] = swap_patterns(n_shared[k], self.n_perm, rng)
             n_perm[k] = patterns.shape[0]
@@ -163,115 +178,3 @@ class WithinEventComparison(BaseEstimator):
                 S.EXACT: np.repeat(exact, F),
             }
         )
-
-
-@dataclass
-class ComparisonTables:
-    outlet_effects: pd.DataFrame
-    pairwise_differences: pd.DataFrame
-    frame_tests: pd.DataFrame
-    regression: pd.DataFrame
-    comparison_units: pd.DataFrame
-
-    def as_dict(self) -> dict[str, pd.DataFrame]:
-        return {
-            "outlet_effects": self.outlet_effects,
-            "pairwise_differences": self.pairwise_differences,
-            "frame_tests": self.frame_tests,
-            "regression": self.regression,
-            "comparison_units": self.comparison_units,
-        }
-
-
-def compare_outlets(
-    article_frames: pd.DataFrame,
-    articles: pd.DataFrame,
-    events: pd.DataFrame,
-    cfg: CompareConfig,
-    seed: int,
-    outlet_order: list[str] | None = None,
-) -> ComparisonTables:
-    """Every comparison table for a study, per frame and view."""
-    score = cfg.score
-    usable, reasons = eligible_articles(articles, events, cfg)
-    order = outlet_order or sorted(articles[S.OUTLET].unique())
-    views = [v for v in S.VIEWS if v in set(article_frames[S.VIEW])]
-    effects, pairs, omnibus, regression, units = [], [], [], [], []
-    for view in views:
-        scores = article_frames[article_frames[S.VIEW] == view]
-        scores = scores[[S.DOC_ID, S.FRAME, score]].merge(usable, on=S.DOC_ID, how="inner")
-        view_reasons = dict(reasons)
-        cells, dropped = build_cells(scores, score, cfg.min_events, order)
-        view_reasons.update(dropped)
-        in_view = set(scores[S.DOC_ID])
-        units.append(unit_table(articles, events, view, view_reasons, in_view))
-        E, K, _ = cells.shape
-        if K < 2:
-            log.warning(
-                "comparisons: view %r has fewer than two outlets with %d shared events; "
-                "nothing to compare",
-                view,
-                cfg.min_events,
-            )
-            continue
-        log.info("comparisons: view %r: %d outlets over %d events", view, K, E)
-        fit = configured(WithinEventComparison(seed=seed), cfg).fit(cells, stream=view)
-        effects.append(fit.effects_.assign(**{S.VIEW: view}))
-        pairs.append(fit.pairs_.assign(**{S.VIEW: view}))
-        omnibus.append(fit.omnibus_.assign(**{S.VIEW: view}))
-        if cfg.regression != "none":
-            kept = scores[scores[S.DOC_ID].isin(in_view - set(view_reasons))]
-            for frame in cells.frames:
-                data = kept[kept[S.FRAME] == frame]
-                try:
-                    table = outlet_regression(
-                        data, score, cfg.regression, list(cells.outlets), cfg.ci
-                    )
-                except (np.linalg.LinAlgError, ValueError) as exc:
-                    log.warning(
-                        "comparisons: %s regression for frame %r, view %r failed (%s); "
-                        "its rows are missing from the regression table",
-                        cfg.regression,
-                        frame,
-                        view,
-                        exc,
-                    )
-                    continue
-                regression.append(
-                    table.assign(**{S.FRAME: frame, S.VIEW: view, S.MODEL: cfg.regression})
-                )
-
-    pair_table = _frame(pairs, S.PAIRWISE_DIFFERENCES)
-    test_table = _frame(omnibus, S.FRAME_TESTS)
-    family = [S.VIEW] if cfg.fdr_family == "view" else []
-    pair_table[S.Q_VALUE] = _adjust(pair_table, family)
-    pair_table[S.SIGNIFICANT] = pair_table[S.Q_VALUE].le(cfg.fdr).fillna(False).astype(bool)
-    test_table[S.Q_VALUE] = _adjust(test_table, family)
-    return ComparisonTables(
-        outlet_effects=_frame(effects, S.OUTLET_EFFECTS),
-        pairwise_differences=pair_table,
-        frame_tests=test_table,
-        regression=_frame(regression, S.REGRESSION),
-        comparison_units=pd.concat(units, ignore_index=True)
-        if units
-        else _frame([], S.COMPARISON_UNITS),
-    )
-
-
-def _frame(parts: list[pd.DataFrame], schema) -> pd.DataFrame:
-    columns = list(schema.columns)
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    out = pd.concat(parts, ignore_index=True)
-    return out[[c for c in columns if c in out.columns]]
-
-
-def _adjust(table: pd.DataFrame, family: list[str]) -> pd.Series:
-    if table.empty:
-        return pd.Series(dtype=float)
-    if not family:
-        return pd.Series(bh_adjust(table[S.P_VALUE].to_numpy()), index=table.index)
-    out = pd.Series(np.nan, index=table.index)
-    for _, group in table.groupby(family, sort=False):
-        out[group.index] = bh_adjust(group[S.P_VALUE].to_numpy())
-    return out

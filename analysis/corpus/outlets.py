@@ -3,8 +3,9 @@
 With an outlets file (``outlets:`` in study.yaml), every outlet in the articles must be
 listed. Without one, the table lists the outlets found in the articles, and
 ``ingest.outlet_metadata`` can fill outlet fields from article columns (e.g. the lean
-``bias_text`` of ABP as ``group``): each outlet takes its most common value, and an
-outlet with conflicting values is reported.
+``bias_text`` of ABP as ``group``, or an attribute of the study's own): each outlet
+takes its most common value, and an outlet with conflicting values is reported. Every
+column of the table is an attribute ``compare.by`` can compare.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def derive_outlets(
     names = sorted(articles[S.OUTLET].unique()) if len(articles) else []
     outlets = pd.DataFrame({S.OUTLET: pd.Series(names, dtype=object)})
     problems: list[dict[str, Any]] = []
-    for fld in S.OUTLET_FIELDS[1:]:
+    extra = [f for f in metadata if f not in S.OUTLET_FIELDS]  # attributes of the study's own
+    for fld in [*S.OUTLET_FIELDS[1:], *extra]:
         column = metadata.get(fld)
         if column is None:
             outlets[fld] = None

@@ -19,7 +19,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis import schema as S
-from analysis.figures.style import figure_size, figure_title, hide_unused, outlet_colors
+from analysis.figures.style import (
+    add_note,
+    figure_size,
+    figure_title,
+    group_legend,
+    hide_unused,
+    note_figure,
+    outlet_colors,
+    panel_grid,
+)
 from analysis.study import Codebook
 
 VIEW_LABELS = {"all": "all text", "own": "own voice", "reported": "reported speech"}
@@ -66,27 +75,43 @@ def _grid(n: int, ncols: int = 2) -> tuple[int, int]:
     return int(np.ceil(n / ncols)), ncols
 
 
+def outlet_effects(effects: pd.DataFrame, measure: str = "balance") -> pd.DataFrame:
+    """The by-outlet rows of ``comparison_effects`` as outlet effects: outlet, estimate
+    (the effect: distance from the mean of outlets) and its interval."""
+    rows = effects[(effects[S.BY] == S.OUTLET) & (effects[S.MEASURE] == measure)]
+    if measure != "balance":
+        rows = rows[rows[S.POLE].notna()]
+    return rows.rename(columns={S.LEVEL: S.OUTLET}).assign(
+        **{S.ESTIMATE: rows[S.DIFF], S.CI_LOW: rows[S.DIFF_CI_LOW], S.CI_HIGH: rows[S.DIFF_CI_HIGH]}
+    )
+
+
 def effects_forest(
     effects: pd.DataFrame,
     codebook: Codebook,
     outlets: Sequence[str],
     views: Sequence[str] | None = None,
     ci: float = 0.95,
+    groups: dict[str, str] | None = None,
 ) -> Figure:
     """One panel per frame: outlets' within-event effects (vs the mean of outlets) with CIs.
 
-    Several views are drawn side by side in each row (marker per view); outlets are
-    ordered as in ``outlets`` (the outlets.csv order), coloured as everywhere else.
+    ``effects`` is ``comparison_effects`` (its by-outlet balance rows are drawn). Several
+    views are drawn side by side in each row (marker per view); outlets are ordered as
+    in ``outlets`` (the outlets.csv order), coloured as everywhere else.
     """
+    effects = outlet_effects(effects)
     views = list(views or [v for v in S.VIEWS if v in set(effects[S.VIEW])])
     data = effects[effects[S.VIEW].isin(views)]
     frames = _frames(codebook, set(data[S.FRAME]))
-    colors = outlet_colors(outlets)
+    colors = outlet_colors(outlets, groups)
     shown = [o for o in outlets if o in set(data[S.OUTLET])]
-    nrows, ncols = _grid(len(frames))
-    width, _ = figure_size(2 if ncols == 2 else 1)
-    height = (0.2 * len(shown) * max(1, len(views) * 0.6) + 0.6) * nrows + 0.3
+    if not frames or not shown:
+        return note_figure("No outlets to compare within events (see comparison_units).", 2)
+    nrows, ncols, _, height = panel_grid(len(frames), len(shown), extra=0.8)
+    width, _ = figure_size(2 if ncols > 1 else 1)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), sharey=True, squeeze=False)
+    n_articles = data.groupby(S.OUTLET)[S.N_ARTICLES].max()
     y = np.arange(len(shown))[::-1].astype(float)
     offsets = (np.arange(len(views)) - (len(views) - 1) / 2) * (0.6 / max(1, len(views)))
     for ax, frame in zip(axes.flat, frames, strict=False):
@@ -111,7 +136,11 @@ def effects_forest(
                     capsize=1.2,
                     elinewidth=0.7,
                 )
-        ax.set_yticks(y, shown)
+        ax.set_yticks(
+            y,
+            [f"{o} ({int(n_articles.get(o, 0))})" for o in shown],
+            fontsize=min(6.5, max(4.0, 150 / len(shown))),
+        )
         ax.set_title(frame.label or frame.id, loc="left")
         ax.set_xlabel(_axis_label(codebook, frame.id, "within-event effect"))
         ax.grid(axis="x")
@@ -131,6 +160,8 @@ def effects_forest(
             for i, v in enumerate(views)
         ]
         fig.legend(handles=handles, loc="outside lower center", ncols=len(views), frameon=False)
+    else:
+        group_legend(fig, {o: colors[o] for o in shown}, groups)
     which = f" in {VIEW_LABELS.get(views[0], views[0])}" if len(views) == 1 else ""
     figure_title(
         fig,
@@ -158,12 +189,18 @@ def pairwise_matrix(
 ) -> Figure:
     """One panel per frame: cell (row r, column c) is outlet r minus outlet c, within events.
 
-    Colour shows the difference (one symmetric scale for all panels); a dot marks the
-    pairs whose BH-adjusted p-value is at or below ``fdr``.
+    ``pairs`` is ``comparison_differences`` (its by-outlet balance rows are drawn). Colour
+    shows the difference (one symmetric scale for all panels); a dot marks the pairs
+    whose BH-adjusted p-value is at or below ``fdr``.
     """
+    pairs = pairs[(pairs[S.BY] == S.OUTLET) & (pairs[S.MEASURE] == "balance")].rename(
+        columns={S.LEVEL_A: S.OUTLET_A, S.LEVEL_B: S.OUTLET_B}
+    )
     data = pairs[pairs[S.VIEW] == view]
     frames = _frames(codebook, set(data[S.FRAME]))
     shown = [o for o in outlets if o in set(data[S.OUTLET_A]) | set(data[S.OUTLET_B])]
+    if not frames or len(shown) < 2:
+        return note_figure("No pairs of outlets to compare within events.", 2)
     index = {o: i for i, o in enumerate(shown)}
     labels = [_abbreviate(o) if abbreviate else o for o in shown]
     k = len(shown)
@@ -190,8 +227,11 @@ def pairwise_matrix(
         rows, cols = np.nonzero(significant)
         dark = np.abs(grid[rows, cols]) > 0.6 * limit  # white dots on the darkest cells
         ax.scatter(cols, rows, s=6, c=np.where(dark, "white", "black"), marker="o", linewidths=0)
-        ax.set_xticks(range(k), labels, rotation=45, ha="right", rotation_mode="anchor")
-        ax.set_yticks(range(k), labels)
+        size = min(6.5, max(3.5, 120 / k))
+        ax.set_xticks(
+            range(k), labels, rotation=45, ha="right", rotation_mode="anchor", fontsize=size
+        )
+        ax.set_yticks(range(k), labels, fontsize=size)
         ax.set_title(frame.label or frame.id, loc="left")
         ax.tick_params(length=0)
         for spine in ax.spines.values():
@@ -204,7 +244,7 @@ def pairwise_matrix(
         f"{label} = {name}" for label, name in zip(labels, shown, strict=True) if label != name
     ]
     if short:
-        fig.text(0.01, 0.0, "; ".join(short), fontsize=5.5, ha="left", va="top", wrap=True)
+        add_note(fig, "; ".join(short))
     figure_title(
         fig,
         f"Within-event differences between outlets ({VIEW_LABELS.get(view, view)}); "
@@ -297,11 +337,25 @@ def fightin_words_grid(
     view: str = "all",
     top: int = 6,
     ncols: int = 2,
+    max_panels: int = 12,
+    groups: dict[str, str] | None = None,
 ) -> Figure:
-    """Each outlet against the rest, one panel per outlet, in the outlets.csv order."""
-    colors = outlet_colors(outlets)
+    """Each outlet against the rest, one panel per outlet, in the outlets.csv order.
+
+    At most ``max_panels`` panels (the outlets with the most words); the figure names
+    how many outlets are left out, and ``fightin_words.parquet`` holds them all.
+    """
+    colors = outlet_colors(outlets, groups)
     data = words[(words[S.VIEW] == view) & (words[S.REFERENCE] == S.REST)]
-    shown = [o for o in outlets if o in set(data[S.OUTLET])]
+    present = [o for o in outlets if o in set(data[S.OUTLET])]
+    if not present:
+        return note_figure(f"No distinctive words to show ({VIEW_LABELS.get(view, view)}).", 2)
+    volume = data.groupby(S.OUTLET)[S.COUNT].sum()
+    keep = set(volume.loc[present].sort_values(ascending=False).index[:max_panels])
+    shown = [o for o in present if o in keep]
+    left_out = [o for o in present if o not in keep]
+    if len(shown) > 6:
+        ncols = 3  # four columns leave no room for the word labels right of each panel
     nrows, ncols = _grid(len(shown), ncols)
     width, _ = figure_size(2)
     fig, axes = plt.subplots(
@@ -319,4 +373,11 @@ def fightin_words_grid(
         f"Distinctive words per outlet vs the others ({VIEW_LABELS.get(view, view)}): "
         f"Fightin' Words z-scores; |z| > {_Z_CRITICAL} coloured",
     )
+    if left_out:
+        names = ", ".join(left_out[:8]) + (" …" if len(left_out) > 8 else "")
+        add_note(
+            fig,
+            f"{len(left_out)} outlets with fewer words not shown ({names}); all are in "
+            "fightin_words.parquet.",
+        )
     return fig

@@ -11,23 +11,44 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import schema as S
-from analysis.figures.style import EDGE, figure_size, outlet_colors
+from analysis.figures.style import (
+    EDGE,
+    add_note,
+    figure_size,
+    group_legend,
+    note_figure,
+    outlet_colors,
+    row_height,
+)
 
 MAX_TIMELINE_OUTLETS = 12
+MAX_OUTLETS = 60
 
 
-def corpus_overview(articles: pd.DataFrame, outlets: Sequence[str]) -> Figure:
+def corpus_overview(
+    articles: pd.DataFrame, outlets: Sequence[str], groups: dict[str, str] | None = None
+) -> Figure:
     """Left: articles per outlet, originals vs marked duplicates. Right: articles over time
-    (one dot per article for small studies; monthly counts of the largest outlets else)."""
+    (one dot per article for small studies; monthly counts per outlet else).
+
+    Every outlet is drawn, up to ``MAX_OUTLETS`` (beyond that the ones with the most
+    articles, and the figure says how many are left out); with many outlets, outlets
+    take their group's colour."""
     counts = articles.groupby(S.OUTLET).size()
     shown = [o for o in outlets if o in counts.index]
+    if not shown:
+        return note_figure("No articles: every record was rejected (see rejects.csv).", 2)
     many = len(shown) > MAX_TIMELINE_OUTLETS
-    if many:
-        shown = list(counts.sort_values(ascending=False).index[:20])
-    colors = outlet_colors(list(outlets))
+    left_out = []
+    if len(shown) > MAX_OUTLETS:
+        keep = set(counts.loc[shown].sort_values(ascending=False).index[:MAX_OUTLETS])
+        left_out = [o for o in shown if o not in keep]
+        shown = [o for o in shown if o in keep]
+    colors = outlet_colors(list(outlets), groups)
     width, _ = figure_size(2)
+    height = 0.7 + row_height(len(shown), budget=7.0, high=0.2) * len(shown)
     fig, (left, right) = plt.subplots(
-        1, 2, figsize=(width, 0.5 + 0.2 * len(shown)), width_ratios=[1, 2.2], sharey=True
+        1, 2, figsize=(width, height), width_ratios=[1, 2.2], sharey=True
     )
     y = np.arange(len(shown))[::-1]
     dup = articles[S.DUPLICATE_OF].notna() if S.DUPLICATE_OF in articles else False
@@ -38,7 +59,7 @@ def corpus_overview(articles: pd.DataFrame, outlets: Sequence[str]) -> Figure:
     left.barh(
         y, copies, left=originals, color="white", edgecolor=bar_colors, hatch="////", linewidth=0.6
     )
-    left.set_yticks(y, shown)
+    left.set_yticks(y, shown, fontsize=min(6.5, max(4.0, 150 / len(shown))))
     left.set_xlabel("articles")
     handles = [
         plt.Rectangle(
@@ -108,4 +129,12 @@ def corpus_overview(articles: pd.DataFrame, outlets: Sequence[str]) -> Figure:
     else:
         right.text(0.5, 0.5, "no publication dates", transform=right.transAxes, ha="center")
     right.set_title("Publication dates (hollow: duplicate)", loc="left")
+    if many:
+        group_legend(fig, {o: colors[o] for o in shown}, groups, loc="outside upper center")
+    if left_out:
+        add_note(
+            fig,
+            f"{len(left_out)} outlets with the fewest articles not shown: "
+            + ", ".join(left_out[:10]),
+        )
     return fig

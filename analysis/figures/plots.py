@@ -11,7 +11,16 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from analysis import schema as S
-from analysis.figures.style import EDGE, figure_size, figure_title, hide_unused, outlet_colors
+from analysis.figures.style import (
+    EDGE,
+    figure_size,
+    figure_title,
+    group_legend,
+    hide_unused,
+    note_figure,
+    outlet_colors,
+    panel_grid,
+)
 from analysis.study import Codebook
 
 
@@ -23,23 +32,40 @@ def _pole_label(codebook: Codebook, pole_id: str) -> str:
     return pole_id
 
 
+def outlet_labels(shown: Sequence[str], n: pd.Series | None) -> list[str]:
+    """Outlet names with the number of articles behind each point."""
+    if n is None:
+        return list(shown)
+    return [f"{o} ({int(n.get(o, 0))})" for o in shown]
+
+
 def outlet_frame_dots(
     outlet_frames: pd.DataFrame,
     codebook: Codebook,
     outlets: Sequence[str],
     ci: float = 0.95,
     view: str = "all",
+    groups: dict[str, str] | None = None,
 ) -> Figure:
     """One panel per frame: each outlet's framing balance with its bootstrap CI.
 
     Outlets are ordered top to bottom as in ``outlets`` (the outlets.csv order), so rows
-    line up across panels and with every other figure.
+    line up across panels and with every other figure; the number of articles follows
+    each name. With many outlets, panels sit side by side and outlets take their
+    group's colour (``groups``: outlet -> group).
     """
     table = (
         outlet_frames[outlet_frames[S.VIEW] == view] if S.VIEW in outlet_frames else outlet_frames
     )
-    frames, shown, fig, axes = _frame_grid(table, codebook, outlets, row_height=0.2, pad=0.25)
-    colors = outlet_colors(outlets)
+    frames = [f for f in codebook.frames if f.id in set(table[S.FRAME])]
+    colors = outlet_colors(outlets, groups)
+    shown = [o for o in outlets if o in set(table[S.OUTLET])]
+    if not frames or not shown:
+        return note_figure("No outlet scores to draw: the study has no scored articles.", 2)
+    nrows, ncols, _, height = panel_grid(len(frames), len(shown))
+    width, _ = figure_size(2 if ncols > 1 else 1)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), sharey=True, squeeze=False)
+    n_articles = table.groupby(S.OUTLET)[S.N_ARTICLES].max()
     y = np.arange(len(shown))[::-1]
     for ax, frame in zip(axes.flat, frames, strict=False):
         sub = table[table[S.FRAME] == frame.id].set_index(S.OUTLET).reindex(shown)
@@ -59,10 +85,11 @@ def outlet_frame_dots(
                 capsize=1.5,
                 elinewidth=0.8,
             )
-        _frame_panel(ax, y, shown, codebook, frame)
+        _frame_panel(ax, y, shown, n_articles, codebook, frame)
         if not frame.bipolar:
             ax.set_xlabel(f"similarity to {_pole_label(codebook, frame.poles[0].id)}")
     hide_unused(axes, len(frames))
+    group_legend(fig, {o: colors[o] for o in shown}, groups)
     figure_title(
         fig,
         f"Framing balance by outlet ({view} sentences): mean over articles, "
@@ -71,24 +98,16 @@ def outlet_frame_dots(
     return fig
 
 
-def _frame_grid(
-    table: pd.DataFrame, codebook: Codebook, outlets: list[str], row_height: float, pad: float
-):
-    """Frames and outlets of ``table``, and a grid with one panel per frame (two columns
-    when there are several), ``row_height`` inches per outlet row."""
-    frames = [f for f in codebook.frames if f.id in set(table[S.FRAME])]
-    shown = [o for o in outlets if o in set(table[S.OUTLET])]
-    ncols = 2 if len(frames) > 1 else 1
-    nrows = int(np.ceil(len(frames) / ncols))
-    width, _ = figure_size(2 if ncols == 2 else 1)
-    height = row_height * len(shown) * nrows + 0.75 * nrows + pad
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), sharey=True, squeeze=False)
-    return frames, shown, fig, axes
+def _tick_size(n: int) -> float:
+    return float(min(6.5, max(4.0, 150 / max(n, 1))))
 
 
-def _frame_panel(ax, y: np.ndarray, shown: list[str], codebook: Codebook, frame) -> None:
-    """A frame's panel: outlets down the side, the frame's title, its pole ends."""
-    ax.set_yticks(y, shown)
+def _frame_panel(
+    ax, y: np.ndarray, shown: list[str], n_articles: pd.Series, codebook: Codebook, frame
+) -> None:
+    """A frame's panel: outlets (with their article counts) down the side, the frame's
+    title, its pole ends."""
+    ax.set_yticks(y, outlet_labels(shown, n_articles), fontsize=_tick_size(len(shown)))
     ax.set_title(frame.label or frame.id, loc="left")
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.grid(axis="x")
@@ -117,16 +136,22 @@ def own_vs_reported(
     codebook: Codebook,
     outlets: Sequence[str],
     ci: float = 0.95,
+    groups: dict[str, str] | None = None,
 ) -> Figure:
     """Per frame, each outlet's framing in its own voice next to the framing it reports.
 
     Filled circles: authorial sentences; open squares: quoted and scare-quoted ones. A
     gap between the two is an outlet quoting a framing it does not adopt.
     """
-    frames, shown, fig, axes = _frame_grid(
-        outlet_frames, codebook, outlets, row_height=0.24, pad=0.45
-    )
-    colors = outlet_colors(outlets)
+    frames = [f for f in codebook.frames if f.id in set(outlet_frames[S.FRAME])]
+    colors = outlet_colors(outlets, groups)
+    shown = [o for o in outlets if o in set(outlet_frames[S.OUTLET])]
+    if not frames or not shown:
+        return note_figure("No outlet scores to draw: the study has no scored articles.", 2)
+    nrows, ncols, _, height = panel_grid(len(frames), len(shown), extra=0.9)
+    width, _ = figure_size(2 if ncols > 1 else 1)
+    n_articles = outlet_frames[outlet_frames[S.VIEW] == "all"].groupby(S.OUTLET)[S.N_ARTICLES].max()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), sharey=True, squeeze=False)
     y = np.arange(len(shown))[::-1].astype(float)
     styles = {"own": ("o", 0.14, True), "reported": ("s", -0.14, False)}
     for ax, frame in zip(axes.flat, frames, strict=False):
@@ -155,7 +180,7 @@ def own_vs_reported(
                     capsize=1.2,
                     elinewidth=0.7,
                 )
-        _frame_panel(ax, y, shown, codebook, frame)
+        _frame_panel(ax, y, shown, n_articles, codebook, frame)
     hide_unused(axes, len(frames))
     handles = [
         plt.Line2D(

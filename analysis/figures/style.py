@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib as mpl
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -58,11 +59,88 @@ def figure_size(
     return width, height if height is not None else width * aspect
 
 
-def outlet_colors(outlets: Sequence[str]) -> dict[str, str]:
+def outlet_colors(
+    outlets: Sequence[str], groups: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Colour per outlet, fixed by the order of ``outlets`` (the outlets.csv order).
 
     Pass the full outlet list of the study, not the subset a figure shows, so that an
-    outlet keeps its colour in every figure.
+    outlet keeps its colour in every figure. With more outlets than Okabe–Ito has
+    colours, outlets take their group's colour (``groups``: outlet -> group), so 60
+    outlets in five groups read as five colours rather than ten and then grey.
     """
+    if len(outlets) > len(OKABE_ITO) and groups:
+        by_group = level_colors(list(dict.fromkeys(groups.get(o, "") for o in outlets)))
+        return {o: by_group[groups.get(o, "")] for o in outlets}
     palette = OKABE_ITO if len(outlets) <= len(OKABE_ITO) else TOL_MUTED
     return {o: palette[i] if i < len(palette) else OVERFLOW for i, o in enumerate(outlets)}
+
+
+def level_colors(levels: Sequence[str]) -> dict[str, str]:
+    """Colour per level of an attribute (Okabe–Ito, then Tol muted, then grey)."""
+    palette = OKABE_ITO if len(levels) <= len(OKABE_ITO) else TOL_MUTED
+    return {v: palette[i] if i < len(palette) else OVERFLOW for i, v in enumerate(levels)}
+
+
+def row_height(n_rows: int, budget: float = 6.0, low: float = 0.075, high: float = 0.2) -> float:
+    """Inches per row so that ``n_rows`` rows fit a figure of about ``budget`` inches."""
+    return float(min(high, max(low, budget / max(n_rows, 1))))
+
+
+def add_note(fig: Figure, text: str) -> None:
+    """A footnote under the figure: what is left out and why, or how to read a mark."""
+    fig.text(0.01, 0.0, text, fontsize=5.5, ha="left", va="top", color="#333333", wrap=True)
+
+
+def note_figure(text: str, columns: int = 1) -> Figure:
+    """A small figure that says why there is nothing to draw (never an exception)."""
+    width, _ = figure_size(columns)
+    fig, ax = plt.subplots(figsize=(width, 0.9))
+    ax.axis("off")
+    ax.text(0.0, 0.5, text, ha="left", va="center", fontsize=7, wrap=True)
+    return fig
+
+
+def panel_grid(
+    n_panels: int, n_rows: int, budget: float = 6.0, extra: float = 0.75
+) -> tuple[int, int, float, float]:
+    """(nrows, ncols, row height, figure height) for panels of ``n_rows`` outlet rows each.
+
+    Few outlets: two panels a row (the familiar layout). Many: every panel side by side
+    (up to four), sharing the outlet axis, so the figure grows with the outlets only
+    once and 60 outlets still fit a page.
+    """
+    n_panels = max(n_panels, 1)
+    ncols = min(n_panels, 2 if n_rows <= 12 else 4)
+    nrows = int(-(-n_panels // ncols))
+    height_each = row_height(n_rows * nrows, budget)
+    return nrows, ncols, height_each, nrows * (height_each * n_rows + extra) + 0.3
+
+
+def group_legend(
+    fig: Figure,
+    colors: Mapping[str, str],
+    groups: Mapping[str, str] | None,
+    loc: str = "outside lower center",
+) -> None:
+    """When outlets are coloured by group, a legend saying which colour is which group."""
+    if not groups:
+        return
+    levels = list(dict.fromkeys(groups[o] for o in colors if o in groups))
+    if len(set(colors.values())) == len(colors):  # a colour per outlet: names say it all
+        return
+    handles = [
+        plt.Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            color=colors[next(o for o in colors if groups.get(o) == g)],
+            ms=3.5,
+            label=str(g).replace("_", " "),
+        )
+        for g in levels
+    ]
+    fig.legend(
+        handles=handles, loc="outside lower center", ncols=min(5, len(handles)), frameon=False
+    )

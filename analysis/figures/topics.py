@@ -23,7 +23,17 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
 from analysis import schema as S
-from analysis.figures.style import figure_size, figure_title, hide_unused, outlet_colors
+from analysis.figures.style import (
+    add_note,
+    figure_size,
+    figure_title,
+    group_legend,
+    hide_unused,
+    level_colors,
+    note_figure,
+    outlet_colors,
+    row_height,
+)
 
 NEUTRAL = "#4d4d4d"
 
@@ -65,18 +75,33 @@ def topic_outlet_dots(
     shown: Sequence[str] | None = None,
     ci: float = 0.95,
     ncols: int = 4,
+    groups: dict[str, str] | None = None,
+    max_rows: int = 60,
 ) -> Figure:
     """One panel per topic; a row per outlet: raw share and event-adjusted share.
 
     ``outlets`` is the study's full outlet list (outlets.csv order; it fixes colours and
     row order); ``shown`` restricts the rows. Filled circles: mean article share with the
     cluster-bootstrap CI. Open diamonds: the regression's adjusted share (every outlet
-    on the corpus's mix of events) with its CI.
+    on the corpus's mix of events) with its Wilson-type CI. Both stay inside 0-100%.
+    With many outlets fewer topics are drawn; the figure says what it leaves out.
     """
-    colors = outlet_colors(outlets)
+    colors = outlet_colors(outlets, groups)
     present = set(outlet_topics[S.OUTLET])
     rows = [o for o in (shown or outlets) if o in present]
-    fig, axes = _grid(len(topics), ncols, panel_height=0.16 * len(rows) + 0.45)
+    if not rows or not len(topics):
+        return note_figure("No topics to show per outlet.", 2)
+    notes = []
+    if len(rows) > max_rows:
+        notes.append(f"{len(rows) - max_rows} outlets not shown")
+        rows = rows[:max_rows]
+    if len(present) > len(rows) and shown is not None:
+        notes.append(f"{len(present) - len(rows)} of {len(present)} outlets not shown")
+    if len(rows) > 20 and len(topics) > 8:
+        notes.append(f"{len(topics) - 8} smaller topics not shown")
+        topics = list(topics)[:8]
+    height = row_height(len(rows) * int(np.ceil(len(topics) / ncols)), budget=6.5, high=0.16)
+    fig, axes = _grid(len(topics), ncols, panel_height=height * len(rows) + 0.45)
     y = np.arange(len(rows))[::-1].astype(float)
     raw_all = outlet_topics.set_index([S.TOPIC, S.OUTLET])
     eff_all = topic_effects.set_index([S.TOPIC, S.OUTLET])
@@ -88,7 +113,8 @@ def topic_outlet_dots(
             _dot(ax, raw.loc[outlet], S.MEAN, S.CI_LOW, S.CI_HIGH, yi + 0.15, color, "o")
             if eff is not None:
                 _dot(ax, eff.loc[outlet], S.ESTIMATE, S.CI_LOW, S.CI_HIGH, yi - 0.15, color, "D")
-        ax.set_yticks(y, rows if i % axes.shape[1] == 0 else [""] * len(rows))
+        ticks = rows if i % axes.shape[1] == 0 else [""] * len(rows)
+        ax.set_yticks(y, ticks, fontsize=min(6.5, max(4.0, 150 / len(rows))))
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.set_xlim(left=min(0.0, ax.get_xlim()[0]))
         ax.axvline(0, color="#999999", lw=0.5, zorder=0)
@@ -105,11 +131,14 @@ def topic_outlet_dots(
             mfc="white",
             ls="",
             ms=3,
-            label="event-adjusted (OLS CI)",
+            label="event-adjusted (Wilson-type CI)",
         ),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
     figure_title(fig, f"Topic share per outlet: mean article share, {ci:.0%} CIs")
+    group_legend(fig, {o: colors[o] for o in rows}, groups, loc="outside upper right")
+    if notes:
+        add_note(fig, "; ".join(notes) + " (all are in outlet_topics and topic_effects).")
     return fig
 
 
@@ -140,11 +169,31 @@ def topic_time_lines(
     topics: Sequence[int],
     shown: Sequence[str] | None = None,
     ncols: int = 3,
+    groups: dict[str, str] | None = None,
 ) -> Figure:
-    """One panel per topic: each outlet's mean article share per period."""
+    """One panel per topic: each outlet's mean article share per period.
+
+    With more than eight outlets and ``groups`` given, one line per group (the mean
+    over its outlets' articles), so the lines stay readable; the title says so.
+    """
+    if topic_time.empty or not len(topics):
+        return note_figure("No dated articles: no topic shares over time.", 2)
     colors = outlet_colors(outlets)
     present = set(topic_time[S.OUTLET])
     rows = [o for o in (shown or outlets) if o in present]
+    per_group = bool(groups) and len(rows) > 8
+    if per_group:
+        data = topic_time[topic_time[S.OUTLET].isin(rows)]
+        data = data.assign(
+            **{S.OUTLET: data[S.OUTLET].map(lambda o: groups.get(o, "(no group)"))},
+            _w=data[S.MEAN] * data[S.N_ARTICLES],
+        )
+        sums = data.groupby([S.OUTLET, S.PERIOD, S.TOPIC], as_index=False)[
+            ["_w", S.N_ARTICLES]
+        ].sum()
+        topic_time = sums.assign(**{S.MEAN: sums["_w"] / sums[S.N_ARTICLES]})
+        rows = list(dict.fromkeys(groups.get(o, "(no group)") for o in rows))
+        colors = level_colors(rows)
     fig, axes = _grid(len(topics), ncols, panel_height=1.25)
     by_topic = topic_time.set_index(S.TOPIC)
     # Every period of the study, so a line breaks where an outlet published nothing
@@ -176,7 +225,8 @@ def topic_time_lines(
         ax.grid(axis="y")
     handles = [Line2D([], [], color=colors[o], marker="o", ms=2, lw=0.8, label=o) for o in rows]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(rows)), frameon=False)
-    figure_title(fig, "Topic share over time: mean article share per period")
+    what = "per outlet group" if per_group else "per outlet"
+    figure_title(fig, f"Topic share over time {what}: mean article share per period")
     return fig
 
 
@@ -197,8 +247,10 @@ def topic_term_bars(
         terms = by_topic.loc[[topic]].sort_values(S.RANK).head(n_terms)
         y = np.arange(len(terms))[::-1]
         ax.barh(y, terms[S.WEIGHT], color=NEUTRAL, height=0.7)
-        ax.set_yticks(y, terms[S.TERM])
-        ax.set_title(topic_title(topic, labels), loc="left")
+        # Long n-grams would push the figure past its column width: cut them short.
+        names = [t if len(t) <= 16 else t[:15] + "…" for t in terms[S.TERM]]
+        ax.set_yticks(y, names)
+        ax.set_title(topic_title(topic, labels, width=18), loc="left")
         ax.tick_params(axis="y", length=0)
         ax.set_xticks([])
         ax.spines["bottom"].set_visible(False)

@@ -1,11 +1,11 @@
-"""Stage ``comparisons``: outlets compared within events."""
+"""Stage ``comparisons``: outlets and outlet groups compared within events."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from analysis import schema as S
-from analysis.compare import compare_outlets
+from analysis.compare import compare_study
 from analysis.pipeline import Context, register
 
 
@@ -18,26 +18,32 @@ def _config(study):
     "comparisons",
     inputs=("articles", "events", "aggregate"),
     outputs={
-        "outlet_effects": S.OUTLET_EFFECTS,
-        "pairwise_differences": S.PAIRWISE_DIFFERENCES,
-        "frame_tests": S.FRAME_TESTS,
+        "comparison_effects": S.COMPARISON_EFFECTS,
+        "comparison_differences": S.COMPARISON_DIFFERENCES,
+        "comparison_tests": S.COMPARISON_TESTS,
         "regression": S.REGRESSION,
         "comparison_units": S.COMPARISON_UNITS,
     },
     config=_config,
 )
 def comparisons_stage(ctx: Context) -> dict[str, pd.DataFrame]:
-    """Outlets compared within events: effects, pairwise differences, tests, regression.
+    """Outlets and outlet groups compared within events: effects, differences, tests.
 
-    Intervals resample events; p-values swap outlet labels within events and are
-    corrected with Benjamini–Hochberg.
+    Intervals resample events (and outlets within a group); p-values permute labels and
+    are corrected with Benjamini–Hochberg.
     """
     cfg = ctx.study.config.compare
-    articles = ctx.table("articles")
-    events = ctx.table("events")
     frames = ctx.table("article_frames")
+    poles = ctx.table("article_poles")
     if not cfg.enabled:
-        frames = frames.iloc[0:0]
-    seed = ctx.study.config.seed
-    tables = compare_outlets(frames, articles, events, cfg, seed, ctx.outlet_order())
+        frames, poles = frames.iloc[0:0], poles.iloc[0:0]
+    tables = compare_study(
+        frames,
+        poles,
+        ctx.table("articles"),
+        ctx.table("events"),
+        ctx.table("outlets"),
+        cfg,
+        ctx.study.config.seed,
+    )
     return tables.as_dict()

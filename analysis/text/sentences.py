@@ -39,7 +39,8 @@ def sentence_spans(text: str, language: str = _DEFAULT_LANGUAGE) -> list[tuple[i
 
 
 def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per sentence: doc_id, sent_id, outlet, paragraph, char offsets, text, voice.
+    """One row per sentence: doc_id, sent_id, sent_key, outlet, paragraph, char offsets,
+    text, voice.
 
     ``voice`` is authorial, quoted or scare_quoted and ``speaker`` who is quoted, found over
     the whole article (quotations span sentences; see :mod:`analysis.text.voice`).
@@ -76,4 +77,12 @@ def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
             rows[S.TEXT].append(text[start:end])
             rows[S.VOICE].append(voice.voice)
             rows[S.SPEAKER].append(voice.speaker)
-    return pd.DataFrame(rows).astype({S.SENT_ID: "int32", S.PARAGRAPH: "int32"})
+    out = pd.DataFrame(rows).astype({S.SENT_ID: "int32", S.PARAGRAPH: "int32"})
+    out.insert(2, S.SENT_KEY, sentence_key(out[S.DOC_ID], out[S.SENT_ID]))
+    return out
+
+
+def sentence_key(doc_id: pd.Series, sent_id: pd.Series) -> pd.Series:
+    """The study-wide sentence key ``f"{doc_id}#{sent_id}"`` (sent_id restarts per article,
+    so merging on it alone pairs sentences of different articles)."""
+    return doc_id.astype(str) + "#" + sent_id.astype(int).astype(str)

@@ -39,6 +39,7 @@ import pandas as pd
 
 from analysis import schema as S
 from analysis.stats.bootstrap import bca_bounds, unit_rng
+from analysis.stats.shares import share_interval
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,11 @@ def topic_effects(
     articles of the corpus with the outlet set to this one (so every outlet is compared
     on the same mix of events). ``diff`` is the estimate minus the mean estimate over
     outlets; ``p_outlet`` tests that all outlets' estimates are equal.
+
+    A linear model's interval for a rare topic's share runs below 0%. The estimate's
+    interval is therefore Wilson-type from its robust standard error
+    (``analysis.stats.shares``), inside 0-100%, and an adjusted share the linear model
+    puts below 0 is reported as 0; ``diff`` and its interval stay on the linear scale.
     """
     import statsmodels.api as sm
 
@@ -226,6 +232,7 @@ def topic_effects(
         [np.eye(n_outlets) - 1.0 / n_outlets, np.zeros((n_outlets, len(event_means)))]
     )
     n_articles = docs[S.OUTLET].value_counts().reindex(names).to_numpy()
+    n_units = docs.groupby(S.OUTLET)[S.N_UNITS].sum().reindex(names).to_numpy(np.float64)
     # The joint test compares the outlets whose share has a variance (2+ articles)
     tested = np.flatnonzero(n_articles >= 2)
     joint = None
@@ -253,7 +260,14 @@ def topic_effects(
                 beta = res.params
                 t_est = res.t_test(adjusted)
                 t_diff = res.t_test(centred)
-                est_ci = tuple(_finite(t_est.conf_int(alpha=alpha)).T)
+                est_ci = share_interval(
+                    adjusted @ res.params,
+                    _finite(np.asarray(t_est.sd, np.float64).reshape(-1)),
+                    n_units,
+                    res.df_resid,
+                    ci,
+                    scale=1.0,
+                )
                 diff_ci = tuple(_finite(t_diff.conf_int(alpha=alpha)).T)
                 p_diff = _finite(np.asarray(t_diff.pvalue, np.float64).reshape(-1))
                 if joint is not None:
@@ -264,7 +278,7 @@ def topic_effects(
                 {
                     S.TOPIC: int(topic),
                     S.OUTLET: outlet,
-                    S.ESTIMATE: float(est[i]),
+                    S.ESTIMATE: float(np.clip(est[i], 0.0, 1.0)),
                     S.CI_LOW: float(est_ci[0][i]),
                     S.CI_HIGH: float(est_ci[1][i]),
                     S.DIFF: float(diff[i]),

@@ -86,3 +86,71 @@ def test_tables_record_provenance(demo_run, table):
     study, *_ = demo_run
     meta = read_meta(table_path(study, table))
     assert meta["study"] == "demo" and len(meta["fingerprint"]) == 64
+
+
+def _shares(table, by, view, frame="sacrifice"):
+    rows = (table[S.BY] == by) & (table[S.VIEW] == view) & (table[S.MEASURE] == "share")
+    return table[rows & (table[S.FRAME] == frame)]
+
+
+def test_the_group_question_has_the_planted_answer(demo_run, record_property):
+    """In their own voice, the state media of the sending and host countries take the
+    "heroic sacrifice" pole most often, the opposing side's press "cannon fodder"; where
+    the planted difference is large, its interval excludes zero."""
+    study, *_ = demo_run
+    effects = _shares(load_table(study, "comparison_effects"), "group", "own")
+    heroic = effects[effects[S.POLE] == "heroic_sacrifice"].set_index(S.LEVEL)[S.ESTIMATE]
+    fodder = effects[effects[S.POLE] == "cannon_fodder"].set_index(S.LEVEL)[S.ESTIMATE]
+    record_property("heroic_percent_by_group", heroic.round(1).to_dict())
+    record_property("fodder_percent_by_group", fodder.round(1).to_dict())
+    assert set(heroic.nlargest(2).index) == {"sending_state", "host_state"}, heroic
+    assert fodder.idxmax() == "opposing_side", fodder
+    # One outlet per group: the intervals resample events and speak for these outlets.
+    assert set(effects[S.RESAMPLED]) == {"events"}
+
+    pairs = _shares(load_table(study, "comparison_differences"), "group", "own")
+    pairs = pairs.set_index([S.LEVEL_A, S.LEVEL_B, S.POLE])
+    for pole, high, low in (
+        ("heroic_sacrifice", "sending_state", "opposing_side"),
+        ("cannon_fodder", "opposing_side", "sending_state"),
+        ("cannon_fodder", "opposing_side", "host_state"),
+    ):
+        key = (high, low, pole) if (high, low, pole) in pairs.index else (low, high, pole)
+        row = pairs.loc[key]
+        sign = 1 if key[0] == high else -1
+        assert sign * row[S.CI_LOW] > 0 or sign * row[S.CI_HIGH] < 0, (key, row)
+        assert sign * row[S.ESTIMATE] > 10  # percentage points
+        assert row[S.UNIT] == "percentage points"
+
+
+def test_camps_of_several_outlets_resample_outlets_and_say_how_few(demo_run):
+    study, *_ = demo_run
+    effects = _shares(load_table(study, "comparison_effects"), "camp", "own")
+    assert set(effects[S.RESAMPLED]) == {"events+outlets"}
+    assert dict(effects.drop_duplicates(S.LEVEL).set_index(S.LEVEL)[S.N_OUTLETS]) == {
+        "allied_state_media": 2,
+        "critical_press": 4,
+        "neutral_press": 2,
+    }
+    pairs = _shares(load_table(study, "comparison_differences"), "camp", "own")
+    # Two outlets against four: C(6, 2) = 15 arrangements, so p >= 1/15, whatever the data.
+    two_four = pairs[(pairs[S.N_OUTLETS_A] + pairs[S.N_OUTLETS_B]) == 6]
+    assert (two_four[S.N_PERMUTATIONS] == 15).all() and (two_four[S.P_VALUE] >= 1 / 15).all()
+
+
+def test_every_table_has_a_unique_documented_key(demo_run):
+    from analysis.io import read_table
+    from analysis.pipeline import REGISTRY, table_path
+
+    study, *_ = demo_run
+    built = {t for s in REGISTRY.values() for t in s.outputs}
+    assert built == set(S.TABLE_KEYS), built ^ set(S.TABLE_KEYS)
+    for table, key in S.TABLE_KEYS.items():
+        path = table_path(study, table)
+        if not path.exists():
+            continue
+        data = read_table(path)
+        assert not data.duplicated(list(key)).any(), (table, key)
+    sentences = load_table(study, "sentences")
+    keys = sentences[S.DOC_ID] + "#" + sentences[S.SENT_ID].astype(str)
+    assert (sentences[S.SENT_KEY] == keys).all()
