@@ -104,7 +104,7 @@ def select(data: Path) -> list[dict]:
 
 def _record(source: str, row: pd.Series, stage: str) -> dict:
     return {
-        "id": f"{source}:{row['ID']}",
+        "doc_id": f"{source}:{row['ID']}",
         "source": source,
         "url_sha256": sha256(row["url"])[:16],
         "text_sha256": sha256(row["text"]),
