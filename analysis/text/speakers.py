@@ -1,4 +1,4 @@
-"""Who is speaking: the noun phrase an attribution frame names, cleaned to a speaker.
+"""Who is speaking: the subject of a reporting verb, and its cleaned speaker name.
 
 "Kalvian armed forces spokesman Major Taras Holub" becomes "Major Taras Holub" (a trailing
 run of capitalised words wins), auxiliaries and adverbs before the verb are dropped
@@ -11,67 +11,20 @@ from __future__ import annotations
 
 import re
 
+from analysis.text.clauses import LOOK, QUOTE, next_break
+from analysis.text.reporting import words
+
 PRONOUN = re.compile(r"^(?:he|she|they|it|we|i)$", re.I)
 _CAP_RUN = re.compile(
     r"(?:[A-Z][\w’'.\-]*|of|the|for|de|and|al|bin)(?:\s+(?:[A-Z][\w’'.\-]*|of|the|for|de|al|bin))*"
 )
 _ABBREVIATION = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Jr|Sr|St|Gen|Col|Maj|Lt|Sgt|Prof|[A-Z])\.$")
-_AUX_WORDS = frozenset(
-    [
-        "has",
-        "have",
-        "had",
-        "was",
-        "were",
-        "is",
-        "are",
-        "will",
-        "would",
-        "could",
-        "can",
-        "may",
-        "might",
-        "must",
-        "should",
-        "shall",
-        "did",
-        "does",
-        "do",
-        "also",
-        "long",
-        "repeatedly",
-        "later",
-        "previously",
-        "already",
-        "still",
-        "nevertheless",
-        "again",
-        "once",
-        "then",
-        "now",
-        "often",
-        "publicly",
-        "privately",
-        "separately",
-        "reportedly",
-        "earlier",
-        "immediately",
-        "quickly",
-        "flatly",
-        "formally",
-        "openly",
-        "recently",
-        "subsequently",
-        "first",
-        "last",
-        "both",
-        "all",
-        "afterward",
-        "afterwards",
-        "however",
-        "meanwhile",
-        "too",
-    ]
+_AUX_WORDS = words(
+    "has have had was were is are will would could can may might must should shall did "
+    "does do also long repeatedly later previously already still nevertheless again once "
+    "then now often publicly privately separately reportedly earlier immediately quickly "
+    "flatly formally openly recently subsequently first last both all afterward "
+    "afterwards however meanwhile too"
 )
 _SPEAKER_NOUN = re.compile(
     r"\b(?:officials?|spokes(?:man|woman|person)|ministry|minister|analysts?|experts?|"
@@ -84,67 +37,16 @@ _SPEAKER_NOUN = re.compile(
     r"prosecutors?|lawyers?|attorneys?|judge|court|senators?|governors?|supporters|"
     r"protesters|police|scientists|study|survey|polls?|data|economists|aides?|"
     r"administration|department|party|campaign|chairman|chairwoman|secretary|"
-    r"defectors|people|voters|he|she|they|it|we|i)\b",
+    r"defectors|people|voters|men|women|man|woman|soldiers?|troops|investigators|"
+    r"commentators|activists|residents|he|she|they|it|we|i)\b",
     re.I,
 )
 # Capitalised only because they open a sentence: not evidence of a named speaker.
-_FUNCTION_WORDS = frozenset(
-    [
-        "In",
-        "The",
-        "A",
-        "An",
-        "After",
-        "For",
-        "When",
-        "On",
-        "At",
-        "As",
-        "With",
-        "By",
-        "During",
-        "Since",
-        "But",
-        "And",
-        "While",
-        "Despite",
-        "Although",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "Yet",
-        "Over",
-        "Under",
-        "Before",
-        "Until",
-        "If",
-        "Once",
-        "Asked",
-        "What",
-        "Whatever",
-        "Neither",
-        "Nor",
-        "Not",
-        "Nobody",
-        "No",
-        "Such",
-        "All",
-        "Both",
-        "Many",
-        "Some",
-        "Still",
-        "Even",
-        "Then",
-        "Now",
-        "Meanwhile",
-        "However",
-        "Indeed",
-        "Earlier",
-        "Later",
-        "Last",
-        "To",
-    ]
+_FUNCTION_WORDS = words(
+    "In The A An After For When On At As With By During Since But And While Despite "
+    "Although This That These Those Yet Over Under Before Until If Once Asked What "
+    "Whatever Neither Nor Not Nobody No Such All Both Many Some Still Even Then Now "
+    "Meanwhile However Indeed Earlier Later Last To"
 )
 
 
@@ -197,3 +99,110 @@ def main_subject(clause: str) -> str | None:
             run = _CAP_RUN.match(part.strip())
             return clean_speaker(run.group()) if run else None
     return None
+
+
+# --- finding the subject of a reporting verb in a masked sentence -----------------
+LONG_QUOTE_CHARS = 20  # a masked quotation at least this long ends a clause
+_HARD_BREAK = re.compile(r"[;:()\[\]]|\s[—–]\s|—|--|\x1a+")
+_BOUNDARY_WORD = re.compile(
+    r"\b(?:that|which|who|whom|what|as|while|when|after|before|because|although|though|"
+    r"if|since|where|but|and|so|yet|whether|until|once)\s+",
+    re.I,
+)
+_EMBEDDING = words(
+    "that which who whom what while when after before because although though if since "
+    "where whether until once"
+)
+_SKIPPABLE_PART = re.compile(
+    r"^\s*(?:a|an|the|who|which|whose|spokes\w+|head|member|chief|director|minister|"
+    r"analyst|researcher|professor|commander|leader|author|one|former|deputy|however|"
+    r"meanwhile|though|too|also|in turn|for (?:his|her|their|its) part|[a-z]+'s)\b",
+)
+_DETERMINERS = words("the a an his her its their this these those some many one two")
+
+
+def _np_before(masked: str, start: int, verb_start: int, kind: str) -> tuple[int, str, str]:
+    """(frame start, head noun phrase, kind) for a clause running from ``start`` to the verb.
+
+    "Major Holub, spokesman of the armed forces, said" and "McConnell, however, has said"
+    are one subject (a clause ending in a comma holds an appositive); "…, the ministry
+    said" is a subject after a comma, so the frame may be trailing.
+    """
+    clause = masked[start:verb_start]
+    core = clause
+    if core.rstrip().endswith(")") and "(" in core:  # "Cory Booker (D., N.J.) said"
+        core = core[: core.rfind("(")]
+    parts = core.split(",")
+    if len(parts) == 1:
+        return start, core.strip(" ,\x1a"), kind
+    last = len(parts) - 1
+    if not strip_aux(parts[last].strip()):
+        speakers = [p for p in parts[:last] if plausible_speaker(clean_speaker(p))]
+        head = speakers[0] if speakers else parts[0]
+        return start, head.strip(" ,\x1a"), kind
+    comma = start + sum(len(p) + 1 for p in parts[:last]) - 1
+    return comma, parts[last].strip(" ,\x1a"), "comma"
+
+
+def subject(masked: str, verb_start: int, floor: int = 0) -> tuple[int, str, str]:
+    """(start, head text, what precedes) of the subject of the verb at ``verb_start``.
+
+    What precedes is "comma" when the subject follows a comma, a dash or a long
+    quotation (the frame may then be trailing), "and" for a coordinated verb with no
+    subject of its own, "conj" for a coordinated clause, "as" after *as*, "embedded"
+    after a subordinator or relative, else "start". Relative clauses inside the subject
+    ("Microsoft, which has tracked the group since 2013, said") are skipped: the last
+    boundary that leaves a plausible speaker wins.
+    """
+    lo = max(floor, verb_start - LOOK)
+    start, kind = lo, "start"
+    for m in _HARD_BREAK.finditer(masked, lo, verb_start):
+        run = m.group()
+        if run.startswith(QUOTE) and len(run) < LONG_QUOTE_CHARS:
+            continue  # a short quotation inside a noun phrase: the “America First” policy
+        if run in ("(", ")", "[", "]"):
+            continue
+        start = m.end()
+        kind = (
+            "quote" if run.startswith(QUOTE) else ("comma" if "—" in run or "–" in run else "start")
+        )
+    clause = masked[start:verb_start]
+    cuts = [(0, kind)]
+    for m in _BOUNDARY_WORD.finditer(clause):
+        word = m.group().strip().lower()
+        rest = clause[m.end() :]
+        if word in ("and", "but", "yet", "so"):
+            if not strip_aux(rest.strip(" ,")):
+                cuts.append((m.end(), "and"))
+            elif rest[:1].isupper() or word != "and":
+                cuts.append((m.end(), "conj"))
+        else:
+            cuts.append(
+                (m.end(), "as" if word == "as" else ("embedded" if word in _EMBEDDING else "start"))
+            )
+    for cut, k in reversed(cuts):
+        found = _np_before(masked, start + cut, verb_start, k)
+        if k == "and" and not strip_aux(found[1]):
+            return found[0], "", "and"
+        if plausible_speaker(clean_speaker(found[1])):
+            return found
+    cut, k = cuts[-1]
+    return _np_before(masked, start + cut, verb_start, k)
+
+
+def inverted_speaker(masked: str, verb_end: int) -> tuple[str | None, int]:
+    """ "…,” said Major Holub in a statement." → (speaker, end of the frame)."""
+    m = re.match(
+        r"\s+((?:[A-Z][\w’'.\-]*|the|a|an|of|[a-z]+)(?:\s+(?:[A-Z][\w’'.\-]*|of|the|[a-z]+))*)",
+        masked[verb_end : verb_end + LOOK],
+    )
+    if not m:
+        return None, verb_end
+    return clean_speaker(m.group(1)), next_break(masked, verb_end)
+
+
+def noun_subject(kind: str, text: str) -> bool:
+    """A short noun phrase before *say*, *tell* and the like is a speaker even when no
+    list knows it ("the software giant said")."""
+    words = text.split()
+    return kind == "always" and 0 < len(words) <= 8 and words[0].lower() in _DETERMINERS
