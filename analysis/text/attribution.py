@@ -96,14 +96,14 @@ def _according_frames(masked: str) -> list[Frame]:
         who = re.search(r"\s(?:who|which|that)\s", masked[a_end:np_end])
         if who:
             np_end = a_end + who.start()
-        paren = re.match(r"\s*\([^()]{0,40}\)", masked[np_end:])
+        paren = re.match(r"\s*\([^()]{0,40}\)", masked[np_end : np_end + 60])
         if paren:  # "according to the American Academy of Pediatrics (AAP)"
             np_end += paren.end()
-        lead = masked[:a_start].strip(" ,\x1a")
-        trailing = not masked[np_end:].strip(" .,!?;:\x1a")
-        start = a_start
-        if masked[:a_start].rstrip().endswith(","):
-            start = masked[:a_start].rstrip().rfind(",")
+        lo = max(0, a_start - LOOK)  # bounded windows keep a long sentence linear
+        before = masked[lo:a_start].rstrip()
+        lead = before.strip(" ,\x1a")
+        trailing = not masked[np_end : np_end + LOOK + 1].strip(" .,!?;:\x1a")
+        start = lo + before.rfind(",") if before.endswith(",") else a_start
         if trailing and lead and lead.lower() not in ("and", "but"):
             content = ((clause_start(masked, start), start),)
         else:
@@ -121,7 +121,8 @@ def _verb_frames(masked: str) -> list[Frame]:
     for verb in reporting_verbs(masked):
         floor = previous.end if previous is not None else 0
         subj_start, subj_text, kind = subject(masked, verb.start, floor)
-        before = masked[: verb.start].rstrip()
+        lo = max(0, verb.start - LOOK)  # bounded: linear even in a very long sentence
+        before = masked[lo : verb.start].rstrip()
         inverted = not subj_text and (before.endswith(",") or before.endswith(QUOTE))
         participle = verb.form.endswith("ing") and bool(_PARTICIPLE_LEAD.search(before))
         if inverted and not participle:
@@ -151,10 +152,10 @@ def _verb_frames(masked: str) -> list[Frame]:
                 # ", stating …", "after determining that …": the participle's subject is
                 # the main clause's ("Putin lauded the ties …, stating, ‘…’").
                 kind = "participle"
-                speaker = speaker or main_subject(masked[: lead.start()])
+                speaker = speaker or main_subject(before[: lead.start()])
         elif not plausible_speaker(speaker) and not noun_subject(verb.kind, subj_text):
             continue
-        start = _PARTICIPLE_LEAD.search(before).start() if participle else subj_start
+        start = lo + _PARTICIPLE_LEAD.search(before).start() if participle else subj_start
         content: list[tuple[int, int]] = []
         if kind == "quote" and not participle:  # "If X “…,” he pledged that “…”"
             clause = clause_start(masked, start)
@@ -231,7 +232,9 @@ def _as_frames(masked: str, found: list[Frame]) -> list[Frame]:
 
 def _noun_frames(masked: str, found: list[Frame]) -> list[Frame]:
     """ "the notion that [content]", "his claim that [content]": a reporting noun."""
-    out = []
+    out: list[Frame] = []
+    if "that" not in masked:
+        return out
     for m in _REPORT_NOUN.finditer(masked):
         if any(f.start <= m.start() < f.end for f in found):
             continue

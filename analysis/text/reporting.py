@@ -95,9 +95,8 @@ for _kind, _lemmas in (("that", THAT_ONLY), ("clausal", CLAUSAL), ("always", ALW
         for _form in inflections(_lemma):
             KIND[_form] = _kind  # later kinds win: "acknowledge" is ALWAYS
             LEMMA[_form] = _lemma
-_VERB = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(v) for v in sorted(KIND, key=len, reverse=True)) + r")\b"
-)
+# A lowercase word (not the tail of a hyphenated one) and a particle of a phrasal verb.
+_TOKEN = re.compile(r"(?<![\w-])([a-z]+)\b(?:\s+(on|for|out)\b)?")
 _ACCORDING = re.compile(r"\b(?:according to|by (?:most|some|many|all) accounts)\b", re.I)
 _PASSIVE_BEFORE = re.compile(
     r"\b(?:was|were|been|being|be|is|are|get|got)\s+(?:[\w’'-]+\s+){0,2}$", re.I
@@ -184,10 +183,14 @@ def reporting_verbs(masked: str) -> list[ReportingVerb]:
     author's own voice), and verbs that need a clause or *that* where none follows.
     """
     out = []
-    for m in _VERB.finditer(masked):
-        form = m.group(1)
-        before, after = masked[: m.start()], masked[m.end() :]
-        window = before[-200:]  # bounded look-back keeps the whole scan linear
+    for m in _TOKEN.finditer(masked):
+        word, particle = m.group(1), m.group(2)
+        form = f"{word} {particle}" if particle and f"{word} {particle}" in KIND else word
+        if form not in KIND:
+            continue
+        start, end = m.start(1), m.start(1) + len(form) if form == word else m.end()
+        # Bounded look-back and look-ahead keep the scan linear in the sentence.
+        window, after = masked[max(0, start - 200) : start], masked[end : end + 200]
         participle = form.endswith(("ed", "en", "told", "said", "thought", "found", "known"))
         passive = participle and _PASSIVE_BEFORE.search(window)
         if passive and not re.search(r"quoted\s+as\s+$", window):
@@ -215,7 +218,7 @@ def reporting_verbs(masked: str) -> list[ReportingVerb]:
             continue
         if kind == "that" and not _that_clause(after[:120]):
             continue
-        out.append(ReportingVerb(m.start(), m.end(), form, lemma, kind))
+        out.append(ReportingVerb(start, end, form, lemma, kind))
     return out
 
 

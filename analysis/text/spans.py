@@ -35,6 +35,7 @@ from analysis.text.speakers import clean_speaker, is_pronoun
 AUTHORIAL, ATTRIBUTION, QUOTED, SCARE = "authorial", "attribution", "quoted", "scare_quoted"
 SPAN_VOICES = (AUTHORIAL, ATTRIBUTION, QUOTED, SCARE)
 SHORT_QUOTE_MAX_WORDS = 4
+MAX_SENTENCE_CHARS = 20_000  # longer "sentences" get no frame analysis (see _label_sentence)
 _DISTANCING = re.compile(
     r"(?:\bso-called|\bso called|\bdubbed|\bbranded|\blabell?ed|\btermed|\bnicknamed|"
     r"\bwhat\s+[\w’' ]{1,40}?\s+(?:calls?|called|describes?|described|terms?|termed)"
@@ -68,6 +69,7 @@ class _Sentence:
     labels: list[str]
     speakers: list[str | None]
     quote_of: list[int]  # index of the quotation covering each character, or -1
+    cuts: list[int]  # sorted positions where a label may change (a run never spans one)
 
 
 def _masked(text: str, start: int, end: int, pieces: list[tuple[int, int]]) -> str:
@@ -79,14 +81,21 @@ def _masked(text: str, start: int, end: int, pieces: list[tuple[int, int]]) -> s
 
 def _adjacent(masked: str, frame: Frame, ps: int, pe: int) -> bool:
     """Is the frame right after or right before a quotation (only punctuation between)?"""
-    between = masked[pe : frame.start] if frame.start >= pe else masked[frame.end : ps]
     if frame.start < pe and frame.end > ps:
         return False
-    return len(between) <= 40 and not between.strip(" ,.:;—–-")
+    a, b = (pe, frame.start) if frame.start >= pe else (frame.end, ps)
+    return b - a <= 40 and not masked[a:b].strip(" ,.:;—–-")
 
 
 def _quote_voice(
-    quote: QuoteSpan, text: str, ps: int, pe: int, masked: str, frames: list[Frame], rel: int
+    quote: QuoteSpan,
+    text: str,
+    ps: int,
+    pe: int,
+    masked: str,
+    frames: list[Frame],
+    rel: int,
+    nonspace: int,
 ) -> tuple[str, Frame | None]:
     """Voice of one piece of a quotation in a sentence, and the frame that reports it."""
     a, b = ps - rel, pe - rel
@@ -95,7 +104,6 @@ def _quote_voice(
     reporter = (adjacent or covering or [None])[0]
     whole = quote.start == ps and quote.end == pe
     long = not quote.closed or quote.n_words(text) > SHORT_QUOTE_MAX_WORDS or not whole
-    nonspace = len(masked.replace(" ", "")) or 1
     if long or (b - a) / nonspace >= 0.5:
         return QUOTED, reporter
     if _DISTANCING.search(masked[max(0, a - 60) : a]):
@@ -129,16 +137,29 @@ def _paragraph_regions(
     return regions
 
 
+def _fill(
+    labels: list, speakers: list, a: int, b: int, voice: str, speaker: str | None, cuts: set
+) -> None:
+    if b > a:
+        labels[a:b] = [voice] * (b - a)
+        speakers[a:b] = [speaker] * (b - a)
+        cuts.update((a, b))
+
+
 def _label_sentence(
     text: str, start: int, end: int, quotes: list[tuple[int, QuoteSpan]], state: dict
 ) -> _Sentence:
     pieces = [(max(q.start, start), min(q.end, end)) for _, q in quotes]
     masked = _masked(text, start, end, pieces)
-    frames = sentence_frames(masked)
+    # A "sentence" this long is a table or a dump without punctuation: only its
+    # quotation marks are read (keeps the worst case linear).
+    frames = sentence_frames(masked) if end - start <= MAX_SENTENCE_CHARS else []
+    nonspace = len(masked) - masked.count(" ") or 1
     n = end - start
     labels = [AUTHORIAL] * n
     speakers: list[str | None] = [None] * n
     quote_of = [-1] * n
+    cuts = {0, n}  # every place a label may change
     resolved = {}
     for f in frames:
         resolved[id(f)] = _resolve(f.speaker, state["last"])
@@ -150,24 +171,21 @@ def _label_sentence(
             # Content after a frame stops at the next frame: each character is filled
             # once or twice, never once per frame (linear even in a very long sentence).
             later = [s for s in starts if s > cs]
-            for i in range(cs, min([ce, *later[:1]])):
-                labels[i], speakers[i] = QUOTED, resolved[id(f)]
+            _fill(labels, speakers, cs, min([ce, *later[:1]]), QUOTED, resolved[id(f)], cuts)
     for f in frames:
-        for i in range(f.start, f.end):
-            labels[i], speakers[i] = ATTRIBUTION, resolved[id(f)]
+        _fill(labels, speakers, f.start, f.end, ATTRIBUTION, resolved[id(f)], cuts)
     for rs, re_, voice, who in state["regions"]:
-        for i in range(max(rs, start) - start, min(re_, end) - start):
-            labels[i], speakers[i] = voice, who
+        _fill(labels, speakers, max(rs, start) - start, min(re_, end) - start, voice, who, cuts)
     for (qid, quote), (ps, pe) in zip(quotes, pieces, strict=True):
-        voice, reporter = _quote_voice(quote, text, ps, pe, masked, frames, start)
+        voice, reporter = _quote_voice(quote, text, ps, pe, masked, frames, start, nonspace)
         speaker = resolved[id(reporter)] if reporter is not None else None
         if voice == SCARE:
             m = _DISTANCING_SPEAKER.search(masked[max(0, ps - start - 60) : ps - start])
             speaker = clean_speaker(m.group(1)) if m else None
         elif speaker:
             state["quote_speaker"].setdefault(qid, speaker)
-        for i in range(ps - start, pe - start):
-            labels[i], speakers[i], quote_of[i] = voice, speaker, qid
+        _fill(labels, speakers, ps - start, pe - start, voice, speaker, cuts)
+        quote_of[ps - start : pe - start] = [qid] * (pe - ps)
     stripped = text[start:end].rstrip()
     if stripped.endswith(":") and not pieces:
         colon = stripped.rfind(":")
@@ -178,27 +196,33 @@ def _label_sentence(
             state["block_candidate"] = resolved[id(framed[-1])]
         elif _SOURCE_LABEL.match(text[start:end].strip()):
             state["block_candidate"] = text[start:end].strip()[:-1]
-    return _Sentence(start, end, labels, speakers, quote_of)
+    return _Sentence(start, end, labels, speakers, quote_of, sorted(c for c in cuts if 0 <= c <= n))
 
 
-def _runs(text: str, index: int, sent: _Sentence, quote_speaker: dict) -> Iterator[Span]:
-    """Maximal runs of one voice and speaker, trimmed of whitespace."""
-    i, n = 0, len(sent.labels)
-    while i < n:
+_Run = tuple[int, int, str, int, "str | None"]  # start, end, voice, quotation index, speaker
+
+
+def _runs(text: str, sent: _Sentence) -> Iterator[_Run]:
+    """Maximal runs of one voice, quotation and speaker, trimmed of whitespace."""
+    bounds = list(zip(sent.cuts, sent.cuts[1:], strict=False))
+    i = 0
+    while i < len(bounds):
+        first = bounds[i][0]
+        key = (sent.labels[first], sent.quote_of[first], sent.speakers[first])
         j = i + 1
-        key = (sent.labels[i], sent.quote_of[i], sent.speakers[i])
-        while j < n and (sent.labels[j], sent.quote_of[j], sent.speakers[j]) == key:
+        while j < len(bounds):
+            at = bounds[j][0]
+            if (sent.labels[at], sent.quote_of[at], sent.speakers[at]) != key:
+                break
             j += 1
-        a, b = sent.start + i, sent.start + j
+        a, b = sent.start + first, sent.start + bounds[j - 1][1]
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():
             b -= 1
         if a < b:
             voice, qid, speaker = key
-            if qid >= 0 and voice == QUOTED:
-                speaker = quote_speaker.get(qid, speaker)
-            yield Span(index, a, b, voice, speaker, qid >= 0)
+            yield a, b, voice, qid, speaker
         i = j
 
 
@@ -225,7 +249,9 @@ def article_spans(text: str, sentences: list[tuple[int, int]]) -> list[Span]:
     """Voice spans of every sentence (given as sorted character spans) of one article."""
     quotes = outermost(find_quotes(text))
     state: dict = {"last": None, "quote_speaker": {}}
-    labelled: list[_Sentence] = []
+    # Runs, not per-character labels, are kept for the whole article: memory stays
+    # proportional to the number of spans, and garbage collection does not grow with it.
+    runs: list[list[_Run]] = []
     first = 0  # first quotation that may still overlap the current sentence
     state["regions"], previous_end = [], None
     for start, end in sentences:
@@ -245,7 +271,7 @@ def article_spans(text: str, sentences: list[tuple[int, int]]) -> list[Span]:
             if quotes[j].end > start:
                 overlapping.append((j, quotes[j]))
             j += 1
-        labelled.append(_label_sentence(text, start, end, overlapping, state))
+        runs.append(list(_runs(text, _label_sentence(text, start, end, overlapping, state))))
         for qid, _ in overlapping:
             if qid in state["quote_speaker"]:
                 state["last"] = state["quote_speaker"][qid]
@@ -256,7 +282,22 @@ def article_spans(text: str, sentences: list[tuple[int, int]]) -> list[Span]:
             last = state["quote_speaker"][qid]
         elif last is not None:
             state["quote_speaker"][qid] = last
+    speakers = state["quote_speaker"]
     spans: list[Span] = []
-    for index, sent in enumerate(labelled):
-        spans.extend(_merge(list(_runs(text, index, sent, state["quote_speaker"]))))
+    for index, sentence_runs in enumerate(runs):
+        spans.extend(
+            _merge(
+                [
+                    Span(
+                        index,
+                        a,
+                        b,
+                        v,
+                        speakers.get(q, who) if q >= 0 and v == QUOTED else who,
+                        q >= 0,
+                    )
+                    for a, b, v, q, who in sentence_runs
+                ]
+            )
+        )
     return spans

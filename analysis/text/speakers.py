@@ -68,6 +68,8 @@ def clean_speaker(np_text: str | None) -> str | None:
     np_text = re.sub(r"^(?:and|but|as|while|then|which|who|that)\s+", "", np_text, flags=re.I)
     if not np_text or len(np_text.split()) > 12:
         return None
+    if not any(c.isupper() for c in np_text[1:]):
+        return np_text  # no run of capitalised words to prefer
     runs = [m.group().strip() for m in _CAP_RUN.finditer(np_text)]
     runs = [r for r in runs if r[:1].isupper() and len(r.split()) >= 2]
     if runs and np_text.endswith(runs[-1]):
