@@ -16,28 +16,23 @@ import pandas as pd
 from analysis import schema as S
 from analysis.stats.bootstrap import mean_ci, unit_rng
 
-# Which sentence voices make up each view. "own" is the outlet's authorial text; what it
-# "reported" is quotation, attributed speech and sentences holding scare quotes (their
-# framing words are someone else's, held at a distance).
-VIEW_VOICES = {
-    "all": None,
-    "own": ("authorial",),
-    "reported": ("quoted", "scare_quoted"),
-}
-
 
 def article_frames(frame_scores: pd.DataFrame) -> pd.DataFrame:
     """Framing balance per article, frame and view.
 
-    An article contributes to a view only if it has sentences in that view, so
-    ``n_sentences`` counts the view's sentences and is never zero.
+    The views are those of the score rows: ``all`` (sentences), ``own`` (the outlet's
+    authorial and attribution spans of each sentence) and ``reported`` (what it quotes
+    or reports), see analysis/text/view_units.py. Rows without a view are ``all``. An
+    article contributes to a view only if it has units in that view, so ``n_sentences``
+    counts the view's sentences and is never zero.
     """
     framed = frame_scores[S.POSITION].where(frame_scores[S.PRESENT], 0.0)
     scores = frame_scores.assign(_framed=framed, _present=frame_scores[S.PRESENT].astype(float))
-    views = VIEW_VOICES if S.VOICE in scores.columns else {"all": None}
+    if S.VIEW not in scores.columns:
+        scores[S.VIEW] = S.VIEWS[0]
     parts = []
-    for view, voices in views.items():
-        subset = scores if voices is None else scores[scores[S.VOICE].isin(voices)]
+    for view in S.VIEWS:
+        subset = scores[scores[S.VIEW] == view]
         grouped = subset.groupby([S.DOC_ID, S.OUTLET, S.FRAME], sort=True, observed=True)
         out = grouped.agg(
             **{

@@ -71,7 +71,9 @@ def score_sentences(
     scorer: PoleAxisScorer,
     thresholds: dict[str, float],
 ) -> pd.DataFrame:
-    """Long table: one row per sentence and frame with position, relevance and presence.
+    """Long table: one row per sentence (or view unit) and frame: position, relevance and
+    presence, and the view (``all`` for sentences; a unit's own view when ``sentences``
+    has a ``view`` column).
 
     A sentence is ``present`` on a frame when its relevance reaches that frame's threshold.
     """
@@ -85,8 +87,8 @@ def score_sentences(
             S.DOC_ID: np.repeat(keys[S.DOC_ID].to_numpy(), k),
             S.SENT_ID: np.repeat(keys[S.SENT_ID].to_numpy(), k),
             S.OUTLET: np.repeat(keys[S.OUTLET].to_numpy(), k),
-            **(
-                {S.VOICE: np.repeat(keys[S.VOICE].to_numpy(), k)} if S.VOICE in keys.columns else {}
+            S.VIEW: (
+                np.repeat(keys[S.VIEW].to_numpy(), k) if S.VIEW in keys.columns else S.VIEWS[0]
             ),
             S.FRAME: np.tile(np.asarray(scorer.frames_, dtype=object), n),
             S.POSITION: positions.reshape(-1),

@@ -78,6 +78,27 @@ class EmbeddingClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
+def _fold_models(
+    estimator: EmbeddingClassifier,
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray | None,
+    n_splits: int,
+    seed: int,
+):
+    """(model fitted without the fold, the fold's row indices), fold by fold."""
+    folds = (
+        StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed).split(X, y, groups)
+        if groups is not None
+        else StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(X, y)
+    )
+    for train, test in folds:
+        model = clone(estimator).fit(
+            X[train], y[train], None if groups is None else np.asarray(groups)[train]
+        )
+        yield model, test
+
+
 def out_of_fold_proba(
     estimator: EmbeddingClassifier,
     X: np.ndarray,
@@ -92,16 +113,8 @@ def out_of_fold_proba(
     """
     y = np.asarray(y)
     classes = np.unique(y)
-    folds = (
-        StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed).split(X, y, groups)
-        if groups is not None
-        else StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(X, y)
-    )
     proba = np.zeros((len(y), len(classes)))
-    for train, test in folds:
-        model = clone(estimator).fit(
-            X[train], y[train], None if groups is None else np.asarray(groups)[train]
-        )
+    for model, test in _fold_models(estimator, X, y, groups, n_splits, seed):
         cols = np.searchsorted(classes, model.classes_)
         proba[np.ix_(test, cols)] = model.predict_proba(X[test])
     return proba, classes
@@ -121,14 +134,47 @@ def cross_fitted_proba(
     scored by a model that did not see its group, so a study's aggregates never contain
     a classifier's memory of its own training labels.
     """
+    proba, _, classes = cross_fitted_units(
+        X, labels, coded, groups, seed, np.zeros((0, X.shape[1])), np.zeros(0, int), n_splits
+    )
+    return proba, classes
+
+
+def cross_fitted_units(
+    X: np.ndarray,
+    labels: np.ndarray,
+    coded: np.ndarray,
+    groups: np.ndarray,
+    seed: int,
+    X_units: np.ndarray,
+    unit_rows: np.ndarray,
+    n_splits: int = 5,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As :func:`cross_fitted_proba`, and P(class) for extra rows (a sentence's own and
+    reported units, ``unit_rows`` giving each one's sentence row in ``X``): a unit of a
+    coded sentence is scored by the model that did not see that sentence's group, so
+    no view's aggregate holds the classifier's memory of a training label either.
+
+    Returns (sentence proba, unit proba, classes).
+    """
     estimator = EmbeddingClassifier(random_state=seed)
     full = clone(estimator).fit(X[coded], labels[coded], groups[coded])
     classes = full.classes_
     proba = np.zeros((len(X), len(classes)))
+    unit_proba = np.zeros((len(X_units), len(classes)))
+    unit_coded = coded[unit_rows] if len(unit_rows) else np.zeros(0, bool)
     if (~coded).any():
         proba[~coded] = full.predict_proba(X[~coded])
-    oof, oof_classes = out_of_fold_proba(
-        estimator, X[coded], labels[coded], groups[coded], n_splits=n_splits, seed=seed
-    )
-    proba[np.flatnonzero(coded)[:, None], np.searchsorted(classes, oof_classes)[None, :]] = oof
-    return proba, classes
+    if (~unit_coded).any():
+        unit_proba[~unit_coded] = full.predict_proba(X_units[~unit_coded])
+    coded_rows = np.flatnonzero(coded)
+    y = np.asarray(labels[coded])
+    for model, test in _fold_models(estimator, X[coded], y, groups[coded], n_splits, seed):
+        cols = np.searchsorted(classes, model.classes_)
+        proba[np.ix_(coded_rows[test], cols)] = model.predict_proba(X[coded_rows[test]])
+        held_out = np.isin(unit_rows, coded_rows[test])
+        if held_out.any():
+            unit_proba[np.ix_(np.flatnonzero(held_out), cols)] = model.predict_proba(
+                X_units[held_out]
+            )
+    return proba, unit_proba, classes

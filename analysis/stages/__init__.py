@@ -15,5 +15,6 @@ from analysis.stages import (  # noqa: F401
     ingest,
     sentences,
     topics,
+    units,
     validation,
 )

@@ -59,8 +59,8 @@ def comparisons_stage(ctx: Context) -> dict[str, pd.DataFrame]:
 
 @register(
     "fightin_words",
-    version="1",
-    inputs=("articles", "sentences", "events"),
+    version="2",
+    inputs=("articles", "sentences", "spans", "events"),
     outputs=("fightin_words",),
     config=_words_config,
 )
@@ -80,6 +80,11 @@ def fightin_words_stage(ctx: Context) -> dict[str, pd.DataFrame]:
         words.prior_scale, words.min_count, words.ngram_max, words.stop_words, words.pairwise_top
     )
     table = distinctive_words(
-        ctx.table("sentences"), usable[S.DOC_ID], model, outlet_order(ctx.study), words.pairwise
+        ctx.table("sentences"),
+        usable[S.DOC_ID],
+        model,
+        outlet_order(ctx.study),
+        words.pairwise,
+        spans=ctx.table("spans"),
     )
     return {"fightin_words": table}

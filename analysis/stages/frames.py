@@ -10,7 +10,7 @@ from analysis.aggregate import article_frames, outlet_frames
 from analysis.errors import CorpusError, StudyConfigError
 from analysis.frames.axes import PoleAxisScorer, score_sentences
 from analysis.frames.gold import GOLD_PREFIX, align_gold, load_gold
-from analysis.frames.supervised import cross_fitted_proba
+from analysis.frames.supervised import cross_fitted_units
 from analysis.frames.thresholds import frame_thresholds
 from analysis.frames.validation import NONE, gold_labels
 from analysis.pipeline import Context, register
@@ -55,8 +55,8 @@ def _gold_files(study):
 
 @register(
     "frame_scores",
-    version="3",
-    inputs=("articles", "sentences", "embeddings"),
+    version="4",
+    inputs=("articles", "sentences", "embeddings", "voice_units"),
     outputs=("frame_scores", "frame_thresholds"),
     config=lambda s: {
         "codebook": s.config.codebook.model_dump(),
@@ -67,7 +67,12 @@ def _gold_files(study):
     raw_files=_gold_files,
 )
 def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
-    """Score every sentence on each frame: position, relevance, and whether it is present."""
+    """Score every sentence, and every own and reported unit, on each frame.
+
+    Rows carry their view: ``all`` (the sentence), ``own`` or ``reported`` (its voice
+    units, analysis/text/view_units.py). Presence thresholds are chosen on sentences (gold
+    codes are per sentence) and applied to units alike.
+    """
     sentences = ctx.table("sentences")
     keys, X = ctx.matrix("embeddings", S.EMBEDDING)
     aligned = np.array_equal(keys[S.DOC_ID], sentences[S.DOC_ID]) and np.array_equal(
@@ -75,22 +80,31 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     )
     if not aligned:
         raise RuntimeError("embeddings are not aligned with sentences; run with --force embeddings")
+    units, X_units = ctx.matrix("voice_units", S.EMBEDDING)
     gold = gold_for(ctx, sentences)
     if ctx.study.config.scoring.method == "supervised":
-        return supervised_scores(ctx, sentences, X, gold)
+        return supervised_scores(ctx, sentences, X, gold, units, X_units)
     scorer = fit_codebook(ctx)
     thresholds = frame_thresholds(
         scorer.relevance(X), ctx.study.config.codebook, ctx.study.config.scoring, gold
     )
     cut = dict(zip(thresholds[S.FRAME], thresholds[S.THRESHOLD], strict=True))
+    scores = [score_sentences(sentences, X, scorer, cut)]
+    if len(units):
+        scores.append(score_sentences(units, X_units, scorer, cut))
     return {
-        "frame_scores": score_sentences(sentences, X, scorer, cut),
+        "frame_scores": S.FRAME_SCORES.validate(pd.concat(scores, ignore_index=True)),
         "frame_thresholds": thresholds,
     }
 
 
 def supervised_scores(
-    ctx: Context, sentences: pd.DataFrame, X: np.ndarray, gold: pd.DataFrame | None
+    ctx: Context,
+    sentences: pd.DataFrame,
+    X: np.ndarray,
+    gold: pd.DataFrame | None,
+    units: pd.DataFrame,
+    X_units: np.ndarray,
 ) -> dict[str, pd.DataFrame]:
     """Frame scores from classifiers fitted on the gold codes (cross-fitted where coded).
 
@@ -110,17 +124,23 @@ def supervised_scores(
     groups = sentence_groups(ctx, sentences)
     seed = ctx.study.config.seed
     frames = ctx.study.config.codebook.frames
+    row_of = {k: i for i, k in enumerate(sentences[S.SENT_KEY])}
+    unit_rows = units[S.SENT_KEY].map(row_of).to_numpy(dtype=int)
+    n = len(X)
     positions, relevance, present, rows = [], [], [], []
     for frame in frames:
         labels = gold_labels(gold[GOLD_PREFIX + S.POLE], frame)
-        proba, classes = cross_fitted_proba(X, labels, coded, groups, seed)
-        by_class = {c: proba[:, i] for i, c in enumerate(classes)}
-        zero = np.zeros(len(X))
+        proba, unit_proba, classes = cross_fitted_units(
+            X, labels, coded, groups, seed, X_units.reshape(len(units), -1), unit_rows
+        )
+        both = np.vstack([proba, unit_proba])
+        by_class = {c: both[:, i] for i, c in enumerate(classes)}
+        zero = np.zeros(len(both))
         a = by_class.get(frame.poles[0].id, zero)
         b = by_class.get(frame.poles[1].id, zero) if frame.bipolar else zero
         positions.append(a - b)
         relevance.append(a + b)
-        present.append(classes[proba.argmax(axis=1)] != NONE)
+        present.append(classes[both.argmax(axis=1)] != NONE)
         rows.append(
             {
                 S.FRAME: frame.id,
@@ -130,9 +150,12 @@ def supervised_scores(
                 S.N_CODED: int(coded.sum()),
             }
         )
+    keys = pd.concat([sentences, units], ignore_index=True)
+    if S.VIEW in keys.columns:
+        keys[S.VIEW] = keys[S.VIEW].fillna(S.VIEWS[0])
     scores = score_sentences(
-        sentences,
-        X,
+        keys,
+        np.zeros((n + len(units), 1)),
         _FixedScores(np.column_stack(positions), np.column_stack(relevance), frames),
         {f.id: -np.inf for f in frames},
     )
@@ -168,7 +191,7 @@ def sentence_groups(ctx: Context, sentences: pd.DataFrame) -> np.ndarray:
 
 @register(
     "aggregate",
-    version="3",
+    version="4",
     inputs=("frame_scores",),
     outputs=("article_frames", "outlet_frames"),
     config=lambda s: {"aggregate": s.config.aggregate.model_dump(), "seed": s.config.seed},

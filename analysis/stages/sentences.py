@@ -1,14 +1,15 @@
-"""Stage ``sentences``: split articles into sentences with character offsets."""
+"""Stage ``sentences``: sentences with character offsets, and their voice spans."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from analysis.pipeline import Context, register
-from analysis.text.sentences import split_sentences
+from analysis.text.sentences import split_articles
 
 
-@register("sentences", version="2", inputs=("articles",), outputs=("sentences",))
+@register("sentences", version="3", inputs=("articles",), outputs=("sentences", "spans"))
 def sentences_stage(ctx: Context) -> dict[str, pd.DataFrame]:
-    """Split articles into sentences with character offsets."""
-    return {"sentences": split_sentences(ctx.table("articles"))}
+    """Split articles into sentences and voice spans (authorial, attribution, quoted, scare)."""
+    sentences, spans = split_articles(ctx.table("articles"))
+    return {"sentences": sentences, "spans": spans}

@@ -206,7 +206,8 @@ def _call_frames(masked: str, found: list[Frame]) -> list[Frame]:
             continue
         start, text, _kind = subject(masked, m.start())
         speaker = clean_speaker(text)
-        if not m.group().endswith("ing") and not plausible_speaker(speaker):
+        participle = m.group().endswith("ing")
+        if not (participle or plausible_speaker(speaker) or noun_subject("always", text)):
             continue
         out.append(Frame(start, m.end() + q, speaker, "call", ()))
     return out

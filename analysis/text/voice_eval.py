@@ -130,3 +130,35 @@ def sentence_level(
 ) -> list[tuple[int, int, str]]:
     """Sentence labels as predicted spans: every character takes its sentence's voice."""
     return [(s, e, v) for (s, e), v in zip(sentences, voices, strict=True)]
+
+
+def evaluate(
+    articles: Iterable[GoldArticle], indirect_as_own: bool = False
+) -> dict[str, pd.DataFrame]:
+    """Agreement tables of sentence-level and span-level labels with the gold spans.
+
+    ``{"sentence": ..., "span": ...}``: the sentence labels are the ones derived from the
+    spans (:func:`analysis.text.voice.sentence_voice`), so the two differ only in
+    whether a sentence's voice is one label or one per span.
+    """
+    from analysis.text.sentences import sentence_spans
+    from analysis.text.spans import article_spans
+    from analysis.text.voice import sentence_voice
+
+    before, after = [], []
+    for article in articles:
+        sents = [(s, e) for _, s, e in sentence_spans(article.text)]
+        spans = article_spans(article.text, sents)
+        by_sentence: list[list] = [[] for _ in sents]
+        for span in spans:
+            by_sentence[span.sentence].append(span)
+        voices = [sentence_voice(own).voice for own in by_sentence]
+        before.append(
+            article_counts(article, sents, sentence_level(sents, voices), indirect_as_own)
+        )
+        after.append(
+            article_counts(
+                article, sents, [(x.start, x.end, x.voice) for x in spans], indirect_as_own
+            )
+        )
+    return {"sentence": voice_agreement(before), "span": voice_agreement(after)}

@@ -130,3 +130,13 @@ def _article(doc_id: str, text: str, spans: pd.DataFrame) -> GoldArticle:
     if len(own) and int(own[S.CHAR_END].max()) > len(text):
         raise CorpusError(f"gold span beyond the end of article {doc_id!r}")
     return GoldArticle(doc_id, text, own)
+
+
+def load_demo_gold(demo: Path) -> list[GoldArticle]:
+    """The demo's articles (``articles.jsonl``) with the spans its builder planted."""
+    texts = {}
+    with open(demo / "articles.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            texts[record[S.DOC_ID]] = record[S.TEXT]
+    return load_gold_articles(texts, demo / "gold_spans.csv")
