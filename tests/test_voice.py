@@ -2,9 +2,9 @@
 
 import pytest
 
+from analysis.text.attribution import QUOTE, sentence_frames
 from analysis.text.quotes import find_quotes
 from analysis.text.sentences import sentence_spans
-from analysis.text.attribution import QUOTE, sentence_frames
 from analysis.text.voice import label_sentences
 
 

@@ -143,7 +143,7 @@ def test_a_changed_source_is_an_error_not_a_misalignment(shared_data, tmp_path):
 def test_gold_span_files_are_validated(tmp_path):
     path = tmp_path / "spans.csv"
     path.write_text("doc_id,char_start,char_end,voice,pattern\na,0,5,ironic,x\n")
-    with pytest.raises(CorpusError, match="line 2, field 'voice'.*unknown voice 'ironic'"):
+    with pytest.raises(CorpusError, match=r"line 2, field 'voice'.*unknown voice 'ironic'"):
         read_gold_spans(path)
     path.write_text("doc_id,char_start,char_end,voice,pattern\na,0,5,quoted,x\na,3,8,quoted,x\n")
     with pytest.raises(CorpusError, match="overlapping gold spans in 'a'"):
