@@ -279,17 +279,17 @@ class ScoringConfig(_Strict):
 class VoiceConfig(_Strict):
     """How the own and reported views are built from voice spans (analysis/text/view_units.py)."""
 
-    unit_method: Literal["masked", "alone"] = Field(
-        default="masked",
+    unit_method: Literal["alone", "masked"] = Field(
+        default="alone",
         description="How the part of a mixed-voice sentence in one view is written for "
-        "embedding: the sentence with the other voice replaced by '…' (masked), or that "
-        "view's spans alone.",
+        "embedding: that view's spans alone, or the sentence with the other voice replaced "
+        "by '…' (masked).",
     )
     min_words: int = Field(
-        default=3,
+        default=6,
         ge=0,
-        description="Parts of mixed-voice sentences with fewer words than this are left out "
-        "of their view (a bare 'he said' carries no framing).",
+        description="The outlet's own part of a mixed-voice sentence is left out of the own "
+        "view when it has fewer words than this (a bare 'he said' carries no framing).",
     )
     indirect_view: Literal["reported", "own"] = Field(
         default="reported",

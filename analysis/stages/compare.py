@@ -60,7 +60,7 @@ def comparisons_stage(ctx: Context) -> dict[str, pd.DataFrame]:
 @register(
     "fightin_words",
     version="2",
-    inputs=("articles", "sentences", "spans", "events"),
+    inputs=("articles", "sentences", "events"),  # sentences writes spans too
     outputs=("fightin_words",),
     config=_words_config,
 )

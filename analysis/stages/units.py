@@ -20,7 +20,7 @@ from analysis.text.view_units import view_units
 @register(
     "voice_units",
     version="1",
-    inputs=("sentences", "spans"),
+    inputs=("sentences",),  # the sentences stage writes the spans table too
     outputs=("voice_units",),
     config=lambda s: {
         "voice": s.config.voice.model_dump(exclude={"gold_spans"}),

@@ -18,22 +18,33 @@ from analysis.frames.validation import (
 )
 from analysis.pipeline import Context, register
 from analysis.stages.frames import _gold_files, fit_codebook, gold_for, sentence_groups
+from analysis.text.voice_eval import span_validation_rows
+from analysis.text.voice_gold import load_gold_articles
+
+
+def _validation_files(study):
+    files = _gold_files(study)
+    if study.config.voice.gold_spans:
+        files.append(study.path(study.config.voice.gold_spans))
+    return files
+
 
 log = logging.getLogger(__name__)
 
 
 @register(
     "validation",
-    version="1",
+    version="2",
     inputs=("articles", "sentences", "embeddings"),
     outputs=("validation",),
     config=lambda s: {
         "codebook": s.config.codebook.model_dump(),
         "gold": s.config.gold,
+        "gold_spans": s.config.voice.gold_spans,
         "seed": s.config.seed,
         "embedding": s.config.embedding.identity(),
     },
-    raw_files=_gold_files,
+    raw_files=_validation_files,
 )
 def validation_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     """F1, AUC and Krippendorff's alpha of the automated codes against the gold codes."""
@@ -63,6 +74,12 @@ def validation_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     voice_truth = gold[GOLD_PREFIX + S.VOICE].to_numpy()[coded]
     voice_pred = sentences[S.VOICE].to_numpy()[coded]
     blocks.append(("voice_rules", None, agreement(voice_truth, voice_pred, list(S.VOICES))))
+    if ctx.study.config.voice.gold_spans:
+        articles = ctx.table("articles")
+        texts = dict(zip(articles[S.DOC_ID], articles[S.TEXT], strict=True))
+        gold_spans = load_gold_articles(texts, ctx.study.path(ctx.study.config.voice.gold_spans))
+        for method, rows in span_validation_rows(gold_spans, sentences, ctx.table("spans")):
+            blocks.append((method, None, rows))
     table = validation_table(blocks)
     for method in ("axis", "supervised"):
         f1 = table[(table["method"] == method) & (table["metric"] == "f1_macro")]

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from analysis import schema as S
 from analysis.text.voice_gold import PATTERN, GoldArticle
 
 OWN_GOLD = ("authorial", "attribution")
@@ -162,3 +163,45 @@ def evaluate(
             )
         )
     return {"sentence": voice_agreement(before), "span": voice_agreement(after)}
+
+
+def span_validation_rows(
+    articles: Iterable[GoldArticle], sentences: pd.DataFrame, spans: pd.DataFrame
+) -> list[tuple[str, list[dict]]]:
+    """Validation-table rows of a study's sentence and span labels against gold spans.
+
+    ``[("voice_sentences", rows), ("voice_spans", rows)]``; each row is a share
+    (``share_own`` or ``share_reported``) for one pattern (``label``), with the number of
+    gold characters as ``support``.
+    """
+    sent_by_doc = {d: g for d, g in sentences.groupby(S.DOC_ID, sort=False)}
+    span_by_doc = {d: g for d, g in spans.groupby(S.DOC_ID, sort=False)}
+    before, after = [], []
+    for article in articles:
+        sents = sent_by_doc.get(article.doc_id)
+        if sents is None:
+            continue  # not in the study (filtered out at ingestion)
+        bounds = list(zip(sents[S.CHAR_START], sents[S.CHAR_END], strict=True))
+        before.append(article_counts(article, bounds, sentence_level(bounds, list(sents[S.VOICE]))))
+        own = span_by_doc.get(article.doc_id, spans.iloc[0:0])
+        predicted = zip(own[S.CHAR_START], own[S.CHAR_END], own[S.VOICE], strict=True)
+        after.append(article_counts(article, bounds, list(predicted)))
+    out = []
+    for method, counts in (("voice_sentences", before), ("voice_spans", after)):
+        rows = []
+        if counts:
+            for r in voice_agreement(counts).itertuples(index=False):
+                for side in ("own", "reported"):
+                    support = getattr(r, f"n_{side}")
+                    if support:
+                        value = getattr(r, f"share_{side}")
+                        rows.append(
+                            {
+                                "metric": f"share_{side}",
+                                "label": r.pattern,
+                                "value": float(value),
+                                "support": int(support),
+                            }
+                        )
+        out.append((method, rows))
+    return out
