@@ -181,13 +181,12 @@ SPANS = pa.DataFrameSchema(
     coerce=True,
     name="spans",
 )
-
-# One row per sentence and view that has a unit (analysis/text/view_units.py); the
-# vectors (EMBEDDING) live in the same Parquet table.
 VOICE_UNITS = pa.DataFrameSchema(
     {
-        SENT_KEY: pa.Column(str),
-        DOC_ID: pa.Column(str),
+        # One row per sentence and view that has a unit (analysis/text/view_units.py);
+        # the vectors (EMBEDDING) are stored beside these columns in voice_units.parquet.
+        SENT_KEY: pa.Column(str, _nonempty),
+        DOC_ID: pa.Column(str, _nonempty),
         SENT_ID: pa.Column("int32", pa.Check.ge(0)),
         OUTLET: pa.Column(str),
         VIEW: pa.Column(str, pa.Check.isin(VIEWS[1:])),

@@ -16,6 +16,7 @@ the ratios within one run.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import time
 from pathlib import Path
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     for mb in SIZES_MB:
         rows.append(timed(article_of(mb)))
         print(rows[-1])
-    for previous, row in zip(rows, rows[1:], strict=False):
+    for previous, row in itertools.pairwise(rows):
         row["ratio_to_half_size"] = round(row["seconds"] / previous["seconds"], 2)
     huge = None
     if args.huge:

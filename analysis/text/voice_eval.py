@@ -31,14 +31,8 @@ OWN_GOLD = ("authorial", "attribution")
 REPORTED_GOLD = ("quoted", "scare_quoted", "indirect")
 OWN_LABELS = ("authorial", "attribution")
 REPORTED_LABELS = ("quoted", "scare_quoted")
-# Which predicted voice is an exact match for each gold voice.
-EXACT = {
-    "authorial": "authorial",
-    "attribution": "attribution",
-    "quoted": "quoted",
-    "indirect": "quoted",
-    "scare_quoted": "scare_quoted",
-}
+# Which predicted voice is an exact match for each gold voice (indirect speech: quoted).
+EXACT = {**{v: v for v in OWN_LABELS + REPORTED_LABELS}, "indirect": "quoted"}
 NARRATIVE, MIXED_NARRATIVE, ALL = "narrative", "mixed_narrative", "(all)"
 AGREEMENT_COLUMNS = [
     PATTERN,

@@ -40,16 +40,12 @@ def read_gold_spans(path: Path) -> pd.DataFrame:
     if missing:
         raise CorpusError(f"missing column(s) {missing}", path=str(path), field=missing[0])
     for i, row in enumerate(spans.itertuples(index=False), start=2):
+        where = {"path": str(path), "line": i}
         if row.voice not in GOLD_VOICES:
-            raise CorpusError(
-                f"unknown voice {row.voice!r}",
-                path=str(path),
-                line=i,
-                field=S.VOICE,
-                hint=f"use one of {list(GOLD_VOICES)}",
-            )
+            hint = f"use one of {list(GOLD_VOICES)}"
+            raise CorpusError(f"unknown voice {row.voice!r}", field=S.VOICE, hint=hint, **where)
         if not 0 <= row.char_start < row.char_end:
-            raise CorpusError("char_start must be below char_end", path=str(path), line=i)
+            raise CorpusError("char_start must be below char_end", field=S.CHAR_START, **where)
     spans = spans.sort_values([S.DOC_ID, S.CHAR_START], kind="stable").reset_index(drop=True)
     same_doc = spans[S.DOC_ID].eq(spans[S.DOC_ID].shift())
     overlap = same_doc & (spans[S.CHAR_START] < spans[S.CHAR_END].shift())

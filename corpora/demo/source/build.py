@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 import json
 import re
 import sys
@@ -61,11 +62,16 @@ GOLD_COLUMNS = [
     "text",
 ]
 SPAN_COLUMNS = ["doc_id", "char_start", "char_end", "voice", "pattern"]
-BELIEF = re.compile(r"\b(?:believes?|believed|thinks?|thought|fears?|feared|expects?|expected|"
-                    r"suspects?|suspected|reckons?|estimates?|estimated)\b")
-LOADED = re.compile(r"\b(?:accused|insist(?:s|ed)?|claim(?:s|ed)?|boast(?:s|ed)|admitted|conceded|"
-                    r"blasted|slammed|dismiss(?:es|ed)|branded|hailed|praised|denounced|condemned|"
-                    r"rejected|disputed|countered)\b")
+SINGLE_CLOSE = {"‘": "’", "'": "'"}  # a single quotation closes with its own kind of mark
+BELIEF = re.compile(
+    r"\b(?:believes?|believed|thinks?|thought|fears?|feared|expects?|expected|"
+    r"suspects?|suspected|reckons?|estimates?|estimated)\b"
+)
+LOADED = re.compile(
+    r"\b(?:accused|insist(?:s|ed)?|claim(?:s|ed)?|boast(?:s|ed)|admitted|conceded|"
+    r"blasted|slammed|dismiss(?:es|ed)|branded|hailed|praised|denounced|condemned|"
+    r"rejected|disputed|countered)\b"
+)
 
 
 class SourceError(ValueError):
@@ -196,22 +202,21 @@ def quotation_marks(paragraph: str) -> list[tuple[int, int, bool]]:
     for i, ch in enumerate(paragraph):
         prev = paragraph[i - 1] if i else " "
         nxt = paragraph[i + 1] if i + 1 < len(paragraph) else " "
+        opens_single = (prev.isspace() or prev in '(“"—') and nxt.isalnum()
         if ch == "“" or (ch == '"' and double is None):
             double = i if double is None else double
         elif ch in '”"' and double is not None:
             spans.append((double, i + 1, True))
             double = None
-        elif ch in "‘'" and single is None and (prev.isspace() or prev in "(“\"—") and nxt.isalnum():
+        elif ch in "‘'" and single is None and opens_single:
             single = i
-        elif ch in "’'" and single is not None and not nxt.isalnum():
-            if {"‘": "’", "'": "'"}[paragraph[single]] == ch:
-                spans.append((single, i + 1, True))
-                single = None
+        elif single is not None and ch == SINGLE_CLOSE.get(paragraph[single]) and not nxt.isalnum():
+            spans.append((single, i + 1, True))
+            single = None
     if double is not None:
         spans.append((double, len(paragraph), False))
-    spans.sort()
     outer: list[tuple[int, int, bool]] = []
-    for span in spans:
+    for span in sorted(spans):
         if outer and span[0] < outer[-1][1]:
             continue  # a quotation nested in another belongs to the outer one
         outer.append(span)
@@ -224,6 +229,58 @@ def _locate(text: str, parts: list[str]) -> list[tuple[int, int]]:
     return [(text.index(p), text.index(p) + len(p)) for p in parts]
 
 
+def _frame_pattern(frame: str) -> str:
+    if BELIEF.search(frame):
+        return "belief_frame"
+    return "loaded_verb" if LOADED.search(frame) else "frame"
+
+
+def _quotation_pattern(sent: dict, piece: str, whole: tuple[int, int, bool], bounds) -> str:
+    qa, qb, closed = whole
+    if not closed:
+        return "multi_paragraph_quote"
+    if qa < bounds[0] or qb > bounds[1]:
+        return "multi_sentence_quote"
+    if sent.get("reported") or len(piece.split()) <= 4:
+        return "partial_quote"
+    return "direct_quote"
+
+
+def _sentence_labels(where: str, sent: dict, start: int, end: int, marks) -> list:
+    """(voice, pattern) of each character of one planted sentence (ANNOTATION.md)."""
+    text = sent["text"]
+    pieces = [(max(a, start), min(b, end), (a, b, c)) for a, b, c in marks if a < end and b > start]
+    labels: list[tuple[str, str | None]] = [("authorial", None)] * (end - start)
+    if sent["voice"] == "quoted":
+        if not pieces and not sent.get("frame"):
+            raise SourceError(
+                f"{where}: a quoted sentence without quotation marks needs `frame:` "
+                "(its attribution frame; the rest is indirect)"
+            )
+        frame_text = text if sent.get("frame") == ["*"] else " ".join(sent.get("frame", []))
+        content = "attributed_belief" if BELIEF.search(frame_text or text) else "indirect_speech"
+        outside = ("attribution", _frame_pattern(text)) if pieces else ("indirect", content)
+        labels = [outside] * (end - start)
+        for a, b in _locate(text, sent.get("frame", [])):
+            labels[a:b] = [("attribution", _frame_pattern(text[a:b]))] * (b - a)
+        for a, b in _locate(text, sent.get("reported", [])):
+            labels[a:b] = [("indirect", content)] * (b - a)
+        for a, b in _locate(text, sent.get("narrative", [])):
+            labels[a:b] = [("authorial", "narrative_tail")] * (b - a)
+    elif sent["voice"] == "scare_quoted" and not pieces:
+        raise SourceError(f"{where}: a scare-quoted sentence without quotation marks")
+    elif sent["voice"] == "authorial" and pieces:
+        raise SourceError(f"{where}: quotation marks in an authorial sentence")
+    for a, b, whole in pieces:
+        if sent["voice"] == "scare_quoted":
+            value = ("scare_quoted", "scare_quote")
+        else:
+            piece = text[a - start : b - start]
+            value = ("quoted", _quotation_pattern(sent, piece, whole, (start, end)))
+        labels[a - start : b - start] = [value] * (b - a)
+    return labels
+
+
 def voice_spans(art: dict, gold: list[dict]) -> list[dict]:
     """Gold voice spans of one article from its planted sentence codes (ANNOTATION.md)."""
     by_paragraph: dict[int, list[dict]] = {}
@@ -232,74 +289,20 @@ def voice_spans(art: dict, gold: list[dict]) -> list[dict]:
     sentences = [s for para in art["paragraphs"] for s in para]
     rows: list[dict] = []
     for rows_of_para in by_paragraph.values():
-        p_start, p_end = rows_of_para[0]["char_start"], rows_of_para[-1]["char_end"]
+        p_start = rows_of_para[0]["char_start"]
         paragraph = " ".join(r["text"] for r in rows_of_para)
-        marks = [(p_start + a, p_start + b, closed) for a, b, closed in quotation_marks(paragraph)]
+        marks = [(p_start + a, p_start + b, c) for a, b, c in quotation_marks(paragraph)]
         for g in rows_of_para:
-            sent = sentences[g["sent_index"]]
+            where = f"{art['doc_id']} sentence {g['sent_index']}"
             start, end = g["char_start"], g["char_end"]
-            labels: list[tuple[str, str | None]] = [("authorial", None)] * (end - start)
-            pieces = [(max(a, start), min(b, end), a, b, c) for a, b, c in marks if a < end and b > start]
-            frame_text = " ".join(sent.get("frame", [])) if sent.get("frame") != ["*"] else sent["text"]
-            if sent["voice"] == "quoted" and not pieces and not sent.get("frame"):
-                raise SourceError(
-                    f"{art['doc_id']} sentence {g['sent_index']}: a quoted sentence without "
-                    "quotation marks needs `frame:` (its attribution frame; the rest is indirect)"
-                )
-            if sent["voice"] == "quoted":
-                frames = _locate(sent["text"], sent.get("frame", []))
-                outside = (
-                    ("attribution", _frame_pattern(sent["text"])) if pieces else
-                    ("indirect", "attributed_belief" if BELIEF.search(frame_text) else "indirect_speech")
-                )
-                labels = [outside] * (end - start)
-                for a, b in frames:
-                    labels[a:b] = [("attribution", _frame_pattern(sent["text"][a:b]))] * (b - a)
-                for a, b in _locate(sent["text"], sent.get("reported", [])):
-                    kind = "attributed_belief" if BELIEF.search(sent["text"]) else "indirect_speech"
-                    labels[a:b] = [("indirect", kind)] * (b - a)
-                for a, b in _locate(sent["text"], sent.get("narrative", [])):
-                    labels[a:b] = [("authorial", "narrative_tail")] * (b - a)
-            for a, b, qa, qb, closed in pieces:
-                if sent["voice"] == "scare_quoted":
-                    value = ("scare_quoted", "scare_quote")
-                elif sent["voice"] == "authorial":
-                    raise SourceError(f"{art['doc_id']}: quotation marks in an authorial sentence")
-                elif not closed:
-                    value = ("quoted", "multi_paragraph_quote")
-                elif qa < start or qb > end:
-                    value = ("quoted", "multi_sentence_quote")
-                elif sent.get("reported") or len(sent["text"][a - start : b - start].split()) <= 4:
-                    value = ("quoted", "partial_quote")
-                else:
-                    value = ("quoted", "direct_quote")
-                labels[a - start : b - start] = [value] * (b - a)
-            if sent["voice"] == "scare_quoted" and not pieces:
-                raise SourceError(f"{art['doc_id']}: a scare-quoted sentence without quotation marks")
-            i = 0
-            while i < len(labels):
-                j = i
-                while j < len(labels) and labels[j] == labels[i]:
-                    j += 1
-                voice, pattern = labels[i]
+            labels = _sentence_labels(where, sentences[g["sent_index"]], start, end, marks)
+            for (voice, pattern), run in itertools.groupby(enumerate(labels), key=lambda x: x[1]):
+                run = list(run)
                 if pattern is not None:
-                    rows.append(
-                        {
-                            "doc_id": art["doc_id"],
-                            "char_start": start + i,
-                            "char_end": start + j,
-                            "voice": voice,
-                            "pattern": pattern,
-                        }
-                    )
-                i = j
+                    span = {"doc_id": art["doc_id"], "char_start": start + run[0][0]}
+                    span.update(char_end=start + run[-1][0] + 1, voice=voice, pattern=pattern)
+                    rows.append(span)
     return rows
-
-
-def _frame_pattern(frame: str) -> str:
-    if BELIEF.search(frame):
-        return "belief_frame"
-    return "loaded_verb" if LOADED.search(frame) else "frame"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -359,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
         writer = csv.DictWriter(fh, fieldnames=SPAN_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(spans)
-    print(f"wrote {DEMO / 'articles.jsonl'}, {DEMO / 'gold_sentences.csv'} and {DEMO / 'gold_spans.csv'}")
+    written = ", ".join(str(DEMO / f) for f in ("articles.jsonl", "gold_sentences.csv"))
+    print(f"wrote {written} and {DEMO / 'gold_spans.csv'}")
     return 0
 
 
