@@ -26,27 +26,25 @@ from analysis.stats.bootstrap import mean_ci, unit_rng
 from analysis.stats.shares import share_interval
 from analysis.study import Codebook
 
-# Which sentence voices make up each view. "own" is the outlet's authorial text; what it
-# "reported" is quotation, attributed speech and sentences holding scare quotes (their
-# framing words are someone else's, held at a distance).
-VIEW_VOICES = {
-    "all": None,
-    "own": ("authorial",),
-    "reported": ("quoted", "scare_quoted"),
-}
-
 
 def _views(scores: pd.DataFrame):
-    views = VIEW_VOICES if S.VOICE in scores.columns else {"all": None}
-    for view, voices in views.items():
-        yield view, (scores if voices is None else scores[scores[S.VOICE].isin(voices)])
+    """(view, its rows) for every view: ``all`` holds sentences; ``own`` and ``reported``
+    the voice units built from their spans (a table without views is all ``all``)."""
+    if S.VIEW not in scores.columns:
+        yield S.VIEWS[0], scores
+        return
+    for view in S.VIEWS:
+        yield view, scores[scores[S.VIEW] == view]
 
 
 def article_frames(frame_scores: pd.DataFrame) -> pd.DataFrame:
     """Framing balance per article, frame and view.
 
-    An article contributes to a view only if it has sentences in that view, so
-    ``n_sentences`` counts the view's sentences and is never zero.
+    The views are those of the score rows: ``all`` (sentences), ``own`` (the outlet's
+    authorial and attribution spans of each sentence) and ``reported`` (what it quotes
+    or reports), see analysis/text/view_units.py. Rows without a view are ``all``. An
+    article contributes to a view only if it has units in that view, so ``n_sentences``
+    counts the view's sentences and is never zero.
     """
     framed = frame_scores[S.POSITION].where(frame_scores[S.PRESENT], 0.0)
     scores = frame_scores.assign(_framed=framed, _present=frame_scores[S.PRESENT].astype(float))

@@ -53,6 +53,28 @@ PARAGRAPH = "paragraph"
 VOICE = "voice"
 SPEAKER = "speaker"
 
+# --- voice spans (analysis/text/spans.py) -------------------------------------------
+SPAN_KEY = "span_key"  # globally unique: see span_key()
+IN_QUOTES = "in_quotes"  # the span is inside quotation marks
+SPAN_VOICES = ("authorial", "attribution", "quoted", "scare_quoted")
+N_WORDS = "n_words"
+
+
+def sent_key(doc_id: str, sent_id: int) -> str:
+    """The globally unique key of a sentence: "<doc_id>#<sent_id>".
+
+    Unambiguous even when a doc_id holds "#": the sentence number is what follows the
+    last "#".
+    """
+    return f"{doc_id}#{int(sent_id)}"
+
+
+def span_key(doc_id: str, sent_id: int, span_id: int) -> str:
+    """The globally unique key of a voice span: "<sent_key>/<span_id>" (span_id counts
+    the spans of its sentence from 0)."""
+    return f"{sent_key(doc_id, sent_id)}/{int(span_id)}"
+
+
 # --- embeddings ---------------------------------------------------------------------
 TEXT_KEY = "text_key"  # the embedding cache's key of the sentence text
 EMBEDDING = "embedding"
@@ -71,9 +93,9 @@ THRESHOLD_SOURCE = "threshold_source"
 F1 = "f1"
 N_CODED = "n_coded"
 
-# Sentence voices (analysis.text.voice) and the aggregation views built from them:
-# "all" sentences, the outlet's "own" voice (authorial text), and what it "reported"
-# (direct/indirect quotation and scare quotes).
+# Sentence voices (analysis.text.voice: a view of the voice spans) and the aggregation
+# views: "all" sentences, the outlet's "own" voice (its authorial and attribution spans),
+# and what it "reported" (quotations, partial quotes, indirect speech, scare quotes).
 VOICES = ("authorial", "quoted", "scare_quoted")
 VIEW = "view"
 VIEWS = ("all", "own", "reported")
@@ -152,17 +174,56 @@ SENTENCES = pa.DataFrameSchema(
     name="sentences",
 )
 
+SPANS = pa.DataFrameSchema(
+    {
+        SPAN_KEY: pa.Column(str, unique=True),
+        SENT_KEY: pa.Column(str),
+        DOC_ID: pa.Column(str),
+        SENT_ID: pa.Column("int32", pa.Check.ge(0)),
+        OUTLET: pa.Column(str),
+        CHAR_START: pa.Column("int64", pa.Check.ge(0)),
+        CHAR_END: pa.Column("int64", pa.Check.ge(0)),
+        VOICE: pa.Column(str, pa.Check.isin(SPAN_VOICES)),
+        IN_QUOTES: pa.Column(bool),
+        SPEAKER: pa.Column(str, nullable=True),
+        TEXT: pa.Column(str, _nonempty),
+    },
+    checks=pa.Check(lambda df: (df[CHAR_END] > df[CHAR_START]).all(), error="empty span"),
+    strict=True,
+    coerce=True,
+    name="spans",
+)
+VOICE_UNITS = pa.DataFrameSchema(
+    {
+        # One row per sentence and view that has a unit (analysis/text/view_units.py);
+        # the vectors (EMBEDDING) are stored beside these columns in voice_units.parquet.
+        SENT_KEY: pa.Column(str, _nonempty),
+        DOC_ID: pa.Column(str, _nonempty),
+        SENT_ID: pa.Column("int32", pa.Check.ge(0)),
+        OUTLET: pa.Column(str),
+        VIEW: pa.Column(str, pa.Check.isin(VIEWS[1:])),
+        TEXT: pa.Column(str, _nonempty),
+        N_WORDS: pa.Column("int64", pa.Check.ge(0)),
+        TEXT_KEY: pa.Column(str),
+    },
+    unique=[SENT_KEY, VIEW],
+    strict=True,
+    coerce=True,
+    name="voice_units",
+)
+
 FRAME_SCORES = pa.DataFrameSchema(
     {
         DOC_ID: pa.Column(str),
         SENT_ID: pa.Column("int32"),
         OUTLET: pa.Column(str),
+        VIEW: pa.Column(str, pa.Check.isin(VIEWS)),
         FRAME: pa.Column(str),
         POSITION: pa.Column("float64", pa.Check.in_range(-1.0, 1.0)),
         RELEVANCE: pa.Column("float64", pa.Check.in_range(-1.0, 1.0)),
         PRESENT: pa.Column(bool),
     },
-    unique=[DOC_ID, SENT_ID, FRAME],
+    unique=[DOC_ID, SENT_ID, VIEW, FRAME],
     strict=False,
     coerce=True,
     name="frame_scores",
@@ -801,7 +862,9 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "boilerplate": (DOC_ID, LINE_NO),
     "sentences": (SENT_KEY,),
     "embeddings": (DOC_ID, SENT_ID),
-    "frame_scores": (DOC_ID, SENT_ID, FRAME),
+    "frame_scores": (DOC_ID, SENT_ID, VIEW, FRAME),
+    "spans": (SPAN_KEY,),
+    "voice_units": (SENT_KEY, VIEW),
     "frame_thresholds": (FRAME,),
     "article_frames": (DOC_ID, FRAME, VIEW),
     "outlet_frames": (OUTLET, FRAME, VIEW),

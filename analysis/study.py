@@ -340,6 +340,33 @@ class ScoringConfig(_Strict):
     default_threshold: float = Field(default=0.35, ge=-1, le=1)
 
 
+class VoiceConfig(_Strict):
+    """How the own and reported views are built from voice spans (analysis/text/view_units.py)."""
+
+    unit_method: Literal["alone", "masked"] = Field(
+        default="alone",
+        description="How the part of a mixed-voice sentence in one view is written for "
+        "embedding: that view's spans alone, or the sentence with the other voice replaced "
+        "by '…' (masked).",
+    )
+    min_words: int = Field(
+        default=6,
+        ge=0,
+        description="The outlet's own part of a mixed-voice sentence is left out of the own "
+        "view when it has fewer words than this (a bare 'he said' carries no framing).",
+    )
+    indirect_view: Literal["reported", "own"] = Field(
+        default="reported",
+        description="Which view the content of indirect speech ('officials said [the men "
+        "were volunteers]') belongs to; its reporting frame is always the outlet's own.",
+    )
+    gold_spans: str | None = Field(
+        default=None,
+        description="Optional file of gold voice spans (doc_id, char_start, char_end, voice, "
+        "pattern) to validate the span labels against, per pattern.",
+    )
+
+
 class UmapConfig(_Strict):
     """UMAP settings of the topic model (BERTopic's defaults; the seed is the study's)."""
 
@@ -656,6 +683,9 @@ class StudyConfig(_Strict):
     seed: int = 0
     embedding: EmbeddingConfig = EmbeddingConfig()
     scoring: ScoringConfig = ScoringConfig()
+    voice: VoiceConfig = Field(
+        default=VoiceConfig(), description="How the own and reported views use voice spans."
+    )
     aggregate: AggregateConfig = AggregateConfig()
     topics: TopicsConfig = TopicsConfig()
     events: EventsConfig = EventsConfig()

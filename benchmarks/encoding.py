@@ -185,14 +185,14 @@ def demo_downstream(backend: str, work: Path) -> dict:
     study = Study.load(folder, work / "build")
     run(study, targets=["validation", "comparisons"])
     validation = pd.read_parquet(study.build_dir / "validation.parquet")
-    effects = pd.read_parquet(study.build_dir / "outlet_effects.parquet")
+    effects = pd.read_parquet(study.build_dir / "comparison_effects.parquet")
     macro = validation[validation["metric"] == "macro_f1"]
     return {
         "macro_f1": {f"{r.method}/{r.frame}": round(float(r.value), 4) for r in macro.itertuples()},
         "effects": effects,
         "tables": {
             name: pd.read_parquet(study.build_dir / f"{name}.parquet")
-            for name in ("frame_scores", "outlet_frames", "outlet_effects", "validation")
+            for name in ("frame_scores", "outlet_frames", "comparison_effects", "validation")
         },
     }
 
@@ -233,7 +233,9 @@ def backends_downstream(n_stories: int | None) -> dict:
                 ref = demo
             else:
                 merged = ref["effects"].merge(
-                    demo["effects"], on=["frame", "view", "outlet"], suffixes=("_ref", "")
+                    demo["effects"],
+                    on=["by", "level", "frame", "view", "measure", "pole"],
+                    suffixes=("_ref", ""),
                 )
                 row["demo_outlet_effect_max_abs_change"] = round(
                     float((merged["estimate"] - merged["estimate_ref"]).abs().max()), 5

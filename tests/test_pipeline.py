@@ -47,7 +47,7 @@ def test_rerun_skips_and_codebook_edit_rescores_only(make_study, build_root, tmp
     (folder / "study.yaml").write_text(yaml.safe_dump(config))
     reports, ctx = run(Study.load(folder, build_root))
     got = statuses(reports)
-    for stage in ("articles", "sentences", "embeddings"):
+    for stage in ("articles", "sentences", "embeddings", "voice_units"):
         assert got[stage] == "skipped", stage
     for stage in ("frame_scores", "aggregate"):
         assert got[stage] == "ran", stage
@@ -91,7 +91,7 @@ def test_outputs_carry_provenance(make_study, build_root):
     meta = read_meta(table_path(study, "frame_scores"))
     assert meta["stage"] == "frame_scores"
     assert meta["config"]["embedding"] == {"model": "all-MiniLM-L6-v2", "scheme": "exact"}
-    assert set(meta["inputs"]) == {"articles", "sentences", "embeddings"}
+    assert set(meta["inputs"]) == {"articles", "sentences", "embeddings", "voice_units"}
     assert "pandas" in meta["packages"]
     articles_meta = read_meta(table_path(study, "articles"))
     assert any(k.endswith("articles.jsonl") for k in articles_meta["raw_files"])

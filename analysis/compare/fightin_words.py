@@ -186,24 +186,49 @@ VOICES_BY_VIEW: dict[str, tuple[str, ...] | None] = {
 }
 
 
+# Which span voices make up each view (analysis.text.spans).
+SPAN_VOICES_BY_VIEW = {
+    S.VIEWS[1]: ("authorial", "attribution"),
+    S.VIEWS[2]: ("quoted", "scare_quoted"),
+}
+
+
+def view_texts(spans: pd.DataFrame, view: str) -> pd.DataFrame:
+    """Per sentence, the text of its spans in ``view`` (doc_id, outlet, text)."""
+    kept = spans[spans[S.VOICE].isin(SPAN_VOICES_BY_VIEW[view])]
+    grouped = kept.groupby(S.SENT_KEY, sort=False)
+    return grouped.agg(
+        **{S.DOC_ID: (S.DOC_ID, "first"), S.OUTLET: (S.OUTLET, "first"), S.TEXT: (S.TEXT, " ".join)}
+    ).reset_index(drop=True)
+
+
 def distinctive_words(
     sentences: pd.DataFrame,
     doc_ids: Sequence[str],
     model: FightinWords,
     outlet_order: Sequence[str],
     pairwise: bool = True,
+    spans: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The ``fightin_words`` table: per view, each outlet vs the rest (and pairwise).
 
-    Only sentences of ``doc_ids`` count. Views other than "all" need the sentences'
-    ``voice`` column; without it only "all" is computed.
+    Only sentences of ``doc_ids`` count. The own and reported views take the words of the
+    sentences' voice spans when ``spans`` is given (the outlet's framing of a quotation
+    is its own), else whole sentences by their ``voice`` column; with neither only "all".
     """
     used = sentences[sentences[S.DOC_ID].isin(set(doc_ids))]
-    views = list(VOICES_BY_VIEW) if S.VOICE in used.columns else [S.VIEWS[0]]
+    used_spans = None if spans is None else spans[spans[S.DOC_ID].isin(set(doc_ids))]
+    has_views = used_spans is not None or S.VOICE in used.columns
+    views = list(VOICES_BY_VIEW) if has_views else [S.VIEWS[0]]
     parts = []
     for view in views:
         voices = VOICES_BY_VIEW[view]
-        subset = used if voices is None else used[used[S.VOICE].isin(voices)]
+        if voices is None:
+            subset = used
+        elif used_spans is not None:
+            subset = view_texts(used_spans, view)
+        else:
+            subset = used[used[S.VOICE].isin(voices)]
         if subset.empty:
             continue
         model.fit(subset[S.TEXT], subset[S.OUTLET], order=outlet_order)

@@ -42,6 +42,8 @@ def export_sample(
     Sentences already coded (``exclude``: rows with doc_id and char_start) are skipped, so
     a second round never asks coders for the same sentences again.
     """
+    if S.VIEW in frame_scores.columns:  # sentences only, not their own/reported units
+        frame_scores = frame_scores[frame_scores[S.VIEW] == S.VIEWS[0]]
     present = frame_scores.groupby([S.DOC_ID, S.SENT_ID])[S.PRESENT].any().rename("_framed")
     pool = sentences.join(present, on=[S.DOC_ID, S.SENT_ID])
     if exclude is not None and len(exclude):

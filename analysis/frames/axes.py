@@ -101,16 +101,23 @@ def frame_score_table(
     relevance: np.ndarray,
     present: np.ndarray,
 ) -> pd.DataFrame:
-    """Long table: one row per sentence and frame with position, relevance and presence.
+    """Long table: one row per sentence (or view unit) and frame with position, relevance,
+    presence and the view (``all`` for sentences; a unit's own view when ``sentences``
+    has a ``view`` column).
 
     ``positions``, ``relevance`` and ``present`` are (n_sentences, n_frames), in the
     order of ``sentences`` and ``frames``.
     """
     n, k = positions.shape
-    columns = [S.DOC_ID, S.SENT_ID, S.OUTLET] + ([S.VOICE] if S.VOICE in sentences else [])
+    columns = [S.DOC_ID, S.SENT_ID, S.OUTLET]
     return pd.DataFrame(
         {
             **{c: np.repeat(sentences[c].to_numpy(), k) for c in columns},
+            S.VIEW: (
+                np.repeat(sentences[S.VIEW].to_numpy(), k)
+                if S.VIEW in sentences.columns
+                else S.VIEWS[0]
+            ),
             S.FRAME: np.tile(np.asarray(frames, dtype=object), n),
             S.POSITION: positions.reshape(-1),
             S.RELEVANCE: relevance.reshape(-1),

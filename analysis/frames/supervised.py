@@ -84,6 +84,27 @@ class EmbeddingClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
+def _fold_models(
+    estimator: EmbeddingClassifier,
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray | None,
+    n_splits: int,
+    seed: int,
+):
+    """(model fitted without the fold, the fold's row indices), fold by fold."""
+    folds = (
+        StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed).split(X, y, groups)
+        if groups is not None
+        else StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(X, y)
+    )
+    for train, test in folds:
+        model = clone(estimator).fit(
+            X[train], y[train], None if groups is None else np.asarray(groups)[train]
+        )
+        yield model, test
+
+
 def out_of_fold_proba(
     estimator: EmbeddingClassifier,
     X: np.ndarray,
@@ -98,16 +119,8 @@ def out_of_fold_proba(
     """
     y = np.asarray(y)
     classes = np.unique(y)
-    folds = (
-        StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed).split(X, y, groups)
-        if groups is not None
-        else StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(X, y)
-    )
     proba = np.zeros((len(y), len(classes)))
-    for train, test in folds:
-        model = clone(estimator).fit(
-            X[train], y[train], None if groups is None else np.asarray(groups)[train]
-        )
+    for model, test in _fold_models(estimator, X, y, groups, n_splits, seed):
         cols = np.searchsorted(classes, model.classes_)
         proba[np.ix_(test, cols)] = model.predict_proba(X[test])
     return proba, classes
@@ -127,17 +140,50 @@ def cross_fitted_proba(
     scored by a model that did not see its group, so a study's aggregates never contain
     a classifier's memory of its own training labels.
     """
+    proba, _, classes = cross_fitted_units(
+        X, labels, coded, groups, seed, np.zeros((0, X.shape[1])), np.zeros(0, int), n_splits
+    )
+    return proba, classes
+
+
+def cross_fitted_units(
+    X: np.ndarray,
+    labels: np.ndarray,
+    coded: np.ndarray,
+    groups: np.ndarray,
+    seed: int,
+    X_units: np.ndarray,
+    unit_rows: np.ndarray,
+    n_splits: int = 5,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As :func:`cross_fitted_proba`, and P(class) for extra rows (a sentence's own and
+    reported units, ``unit_rows`` giving each one's sentence row in ``X``): a unit of a
+    coded sentence is scored by the model that did not see that sentence's group, so
+    no view's aggregate holds the classifier's memory of a training label either.
+
+    Returns (sentence proba, unit proba, classes).
+    """
     estimator = EmbeddingClassifier(random_state=seed)
     full = clone(estimator).fit(X[coded], labels[coded], groups[coded])
     classes = full.classes_
     proba = np.zeros((len(X), len(classes)))
+    unit_proba = np.zeros((len(X_units), len(classes)))
+    unit_coded = coded[unit_rows] if len(unit_rows) else np.zeros(0, bool)
     if (~coded).any():
         proba[~coded] = full.predict_proba(X[~coded])
-    oof, oof_classes = out_of_fold_proba(
-        estimator, X[coded], labels[coded], groups[coded], n_splits=n_splits, seed=seed
-    )
-    proba[np.flatnonzero(coded)[:, None], np.searchsorted(classes, oof_classes)[None, :]] = oof
-    return proba, classes
+    if (~unit_coded).any():
+        unit_proba[~unit_coded] = full.predict_proba(X_units[~unit_coded])
+    coded_rows = np.flatnonzero(coded)
+    y = np.asarray(labels[coded])
+    for model, test in _fold_models(estimator, X[coded], y, groups[coded], n_splits, seed):
+        cols = np.searchsorted(classes, model.classes_)
+        proba[np.ix_(coded_rows[test], cols)] = model.predict_proba(X[coded_rows[test]])
+        held_out = np.isin(unit_rows, coded_rows[test])
+        if held_out.any():
+            unit_proba[np.ix_(np.flatnonzero(held_out), cols)] = model.predict_proba(
+                X_units[held_out]
+            )
+    return proba, unit_proba, classes
 
 
 def cv_groups(articles: pd.DataFrame, sentences: pd.DataFrame) -> np.ndarray:
@@ -155,6 +201,8 @@ def supervised_scores(
     codebook: Codebook,
     groups: np.ndarray,
     seed: int,
+    units: pd.DataFrame | None = None,
+    X_units: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Frame scores from classifiers fitted on the gold codes (cross-fitted where coded).
 
@@ -162,22 +210,32 @@ def supervised_scores(
     P(pole B); relevance is P(pole A) + P(pole B); a frame is present where the
     classifier's most likely code is one of its poles' (relevance ≥ 0.5 is the same rule
     for three classes only approximately, so presence uses argmax). ``gold`` is aligned
-    with ``sentences`` (:func:`analysis.frames.gold.study_gold`).
+    with ``sentences`` (:func:`analysis.frames.gold.study_gold`). ``units`` (the own and
+    reported voice units, with their ``sent_key`` and ``view``) and their vectors are
+    scored too, each by a model that never saw its sentence's group.
     """
+    if units is None or X_units is None:
+        units, X_units = sentences.iloc[0:0].assign(**{S.VIEW: []}), np.zeros((0, X.shape[1]))
     coded = gold[GOLD_PREFIX + S.POLE].notna().to_numpy().copy()
     if GOLD_PREFIX + S.VOICE in gold.columns:
         coded |= gold[GOLD_PREFIX + S.VOICE].notna().to_numpy()
+    row_of = {k: i for i, k in enumerate(sentences[S.SENT_KEY])}
+    unit_rows = units[S.SENT_KEY].map(row_of).to_numpy(dtype=int)
+    X_units = np.asarray(X_units).reshape(len(units), -1)
     positions, relevance, present, rows = [], [], [], []
     for frame in codebook.frames:
         labels = gold_labels(gold[GOLD_PREFIX + S.POLE], frame)
-        proba, classes = cross_fitted_proba(X, labels, coded, groups, seed)
-        by_class = {c: proba[:, i] for i, c in enumerate(classes)}
-        zero = np.zeros(len(X))
+        proba, unit_proba, classes = cross_fitted_units(
+            X, labels, coded, groups, seed, X_units, unit_rows
+        )
+        both = np.vstack([proba, unit_proba])
+        by_class = {c: both[:, i] for i, c in enumerate(classes)}
+        zero = np.zeros(len(both))
         a = by_class.get(frame.poles[0].id, zero)
         b = by_class.get(frame.poles[1].id, zero) if frame.bipolar else zero
         positions.append(a - b)
         relevance.append(a + b)
-        present.append(classes[proba.argmax(axis=1)] != NONE)
+        present.append(classes[both.argmax(axis=1)] != NONE)
         rows.append(
             {
                 S.FRAME: frame.id,
@@ -187,8 +245,9 @@ def supervised_scores(
                 S.N_CODED: int(coded.sum()),
             }
         )
+    keys = pd.concat([sentences.assign(**{S.VIEW: S.VIEWS[0]}), units], ignore_index=True)
     scores = frame_score_table(
-        sentences,
+        keys,
         [f.id for f in codebook.frames],
         np.clip(np.column_stack(positions), -1.0, 1.0),
         np.clip(np.column_stack(relevance), -1.0, 1.0),

@@ -18,6 +18,7 @@ STAGES = (
     "articles",
     "sentences",
     "embeddings",
+    "voice_units",
     "events",
     "frame_scores",
     "aggregate",

@@ -41,6 +41,11 @@ def fightin_words_stage(ctx: Context) -> dict[str, pd.DataFrame]:
         usable = usable.iloc[0:0]
     model = configured(FightinWords(), words)
     table = distinctive_words(
-        ctx.table("sentences"), usable[S.DOC_ID], model, ctx.outlet_order(), words.pairwise
+        ctx.table("sentences"),
+        usable[S.DOC_ID],
+        model,
+        ctx.outlet_order(),
+        words.pairwise,
+        spans=ctx.table("spans"),
     )
     return {"fightin_words": table}

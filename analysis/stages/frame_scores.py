@@ -1,4 +1,5 @@
-"""Stage ``frame_scores``: every sentence scored on each codebook frame."""
+"""Stage ``frame_scores``: every sentence, and every own and reported voice unit, scored
+on each codebook frame."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from analysis.frames.gold import gold_files, study_gold
 from analysis.frames.supervised import cv_groups, supervised_scores
 from analysis.frames.thresholds import frame_thresholds
 from analysis.pipeline import Context, register
-from analysis.stages.vectors import encode, sentence_vectors
+from analysis.stages.vectors import encode, sentence_vectors, unit_vectors
 
 
 @register(
     "frame_scores",
-    inputs=("articles", "sentences", "embeddings"),
+    inputs=("articles", "sentences", "embeddings", "voice_units"),
     outputs={"frame_scores": S.FRAME_SCORES, "frame_thresholds": S.FRAME_THRESHOLDS},
     config=lambda s: {
         "codebook": s.config.codebook.model_dump(),
@@ -27,9 +28,15 @@ from analysis.stages.vectors import encode, sentence_vectors
     raw_files=gold_files,
 )
 def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
-    """Score every sentence on each frame: position, relevance, and whether it is present."""
+    """Score every sentence, and every own and reported unit, on each frame.
+
+    Rows carry their view: ``all`` (the sentence), ``own`` or ``reported`` (its voice
+    units, analysis/text/view_units.py). Presence thresholds are chosen on sentences (gold
+    codes are per sentence) and applied to units alike.
+    """
     study = ctx.study
     sentences, X = sentence_vectors(ctx)
+    units, X_units = unit_vectors(ctx)
     gold = study_gold(study, sentences)
     if study.config.scoring.method == "supervised":
         if gold is None:
@@ -40,7 +47,7 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
             )
         groups = cv_groups(ctx.table("articles"), sentences)
         scores, thresholds = supervised_scores(
-            sentences, X, gold, study.config.codebook, groups, study.config.seed
+            sentences, X, gold, study.config.codebook, groups, study.config.seed, units, X_units
         )
         return {"frame_scores": scores, "frame_thresholds": thresholds}
     scorer = fit_codebook(
@@ -50,7 +57,10 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
         scorer.relevance(X), study.config.codebook, study.config.scoring, gold
     )
     cut = dict(zip(thresholds[S.FRAME], thresholds[S.THRESHOLD], strict=True))
+    scores = [score_sentences(sentences, X, scorer, cut)]
+    if len(units):
+        scores.append(score_sentences(units, X_units, scorer, cut))
     return {
-        "frame_scores": score_sentences(sentences, X, scorer, cut),
+        "frame_scores": pd.concat(scores, ignore_index=True),
         "frame_thresholds": thresholds,
     }

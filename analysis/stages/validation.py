@@ -10,9 +10,19 @@ from analysis import schema as S
 from analysis.frames.axes import fit_codebook
 from analysis.frames.gold import gold_files, study_gold
 from analysis.frames.supervised import cv_groups
-from analysis.frames.validation import validate_codes
+from analysis.frames.validation import validate_codes, validation_table
 from analysis.pipeline import Context, register
 from analysis.stages.vectors import encode, sentence_vectors
+from analysis.text.voice_eval import span_validation_rows
+from analysis.text.voice_gold import load_gold_articles
+
+
+def _validation_files(study):
+    files = gold_files(study)
+    if study.config.voice.gold_spans:
+        files.append(study.path(study.config.voice.gold_spans))
+    return files
+
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +34,11 @@ log = logging.getLogger(__name__)
     config=lambda s: {
         "codebook": s.config.codebook.model_dump(),
         "gold": s.config.gold,
+        "gold_spans": s.config.voice.gold_spans,
         "seed": s.config.seed,
         "embedding": s.config.embedding.identity(),
     },
-    raw_files=gold_files,
+    raw_files=_validation_files,
 )
 def validation_stage(ctx: Context) -> dict[str, pd.DataFrame | None]:
     """F1, AUC and Krippendorff's alpha of the automated codes against the gold codes."""
@@ -42,6 +53,14 @@ def validation_stage(ctx: Context) -> dict[str, pd.DataFrame | None]:
     )
     groups = cv_groups(ctx.table("articles"), sentences)
     table = validate_codes(sentences, X, gold, scorer, groups, study.config.seed)
+    if study.config.voice.gold_spans:
+        articles = ctx.table("articles")
+        texts = dict(zip(articles[S.DOC_ID], articles[S.TEXT], strict=True))
+        gold_spans = load_gold_articles(texts, study.path(study.config.voice.gold_spans))
+        rows = span_validation_rows(gold_spans, sentences, ctx.table("spans"))
+        table = pd.concat(
+            [table, validation_table([(m, None, r) for m, r in rows])], ignore_index=True
+        )
     for method in ("axis", "supervised"):
         f1 = table[(table[S.METHOD] == method) & (table[S.METRIC] == "f1_macro")]
         log.info(

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 from analysis import schema as S
 from analysis.embed import Encoder
 from analysis.errors import StageError
-from analysis.io import arrow_to_matrix
+from analysis.io import arrow_to_matrix, read_matrix
 from analysis.pipeline import Context
 
 
@@ -53,6 +53,12 @@ def sentence_vectors(ctx: Context, lead: int | None = None) -> tuple[pd.DataFram
     vectors = arrow_to_matrix(table.column(S.EMBEDDING))
     check_aligned(sentences, table.select([S.DOC_ID, S.SENT_ID]).to_pandas(), vectors)
     return sentences, vectors
+
+
+def unit_vectors(ctx: Context) -> tuple[pd.DataFrame, np.ndarray]:
+    """The ``voice_units`` table (own and reported units of every sentence) and their
+    (n, d) vectors. The stage must declare ``voice_units`` as an input."""
+    return read_matrix(ctx.table_path("voice_units"), S.EMBEDDING)
 
 
 def check_aligned(sentences: pd.DataFrame, keys: pd.DataFrame, vectors: np.ndarray) -> None:

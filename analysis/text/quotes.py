@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+LOOK_AHEAD = 400  # characters searched for the close of a single quotation
 _PARAGRAPH = re.compile(r"[^\n]+")
 # Characters after which a straight or curly single quote can open a quotation.
 _OPEN_BEFORE = set(' \t([{—–-/“"«„')
@@ -116,8 +117,11 @@ def _find_in_paragraph(text: str, offset: int, para: str) -> list[QuoteSpan]:
 
 
 def _later_single_close(para: str, start: int) -> bool:
-    """Is there another closing single quote before the sentence or paragraph ends?"""
-    for j in range(start, len(para)):
+    """Is there another closing single quote before the sentence or paragraph ends?
+
+    Looks at most ``LOOK_AHEAD`` characters ahead, so a paragraph is scanned in linear time.
+    """
+    for j in range(start, min(len(para), start + LOOK_AHEAD)):
         ch = para[j]
         if ch in "'’" and _single_closes(para, j):
             return True

@@ -11,9 +11,11 @@ import re
 
 import pandas as pd
 import sentencex
+from tqdm.auto import tqdm
 
 from analysis import schema as S
-from analysis.text.voice import label_sentences
+from analysis.text.spans import article_spans
+from analysis.text.voice import sentence_voice
 
 _LINE = re.compile(r"[^\n]+")
 _DEFAULT_LANGUAGE = "en"
@@ -38,51 +40,64 @@ def sentence_spans(text: str, language: str = _DEFAULT_LANGUAGE) -> list[tuple[i
     return spans
 
 
-def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per sentence: doc_id, sent_id, sent_key, outlet, paragraph, char offsets,
-    text, voice.
+def split_articles(
+    articles: pd.DataFrame, progress: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(sentences, spans) of every article.
 
-    ``voice`` is authorial, quoted or scare_quoted and ``speaker`` who is quoted, found over
-    the whole article (quotations span sentences; see :mod:`analysis.text.voice`).
+    ``sentences``: one row per sentence with doc_id, sent_id, sent_key, outlet, paragraph,
+    char offsets, text, and the sentence-level ``voice`` and ``speaker`` derived from its
+    spans (:mod:`analysis.text.voice`). ``spans``: one row per voice span
+    (:mod:`analysis.text.spans`) with its key, its sentence's key and its char offsets.
+    The cost is linear in the length of each article; a progress bar counts articles.
     """
     has_language = S.LANGUAGE in articles.columns
-    rows: dict[str, list] = {
-        c: []
-        for c in (
-            S.DOC_ID,
-            S.SENT_ID,
-            S.OUTLET,
-            S.PARAGRAPH,
-            S.CHAR_START,
-            S.CHAR_END,
-            S.TEXT,
-            S.VOICE,
-            S.SPEAKER,
-        )
-    }
-    for art in articles.itertuples(index=False):
+    sent_cols = (S.DOC_ID, S.SENT_ID, S.SENT_KEY, S.OUTLET, S.PARAGRAPH, S.CHAR_START)
+    sent_cols += (S.CHAR_END, S.TEXT, S.VOICE, S.SPEAKER)
+    span_cols = (S.SPAN_KEY, S.SENT_KEY, S.DOC_ID, S.SENT_ID, S.OUTLET, S.CHAR_START)
+    span_cols += (S.CHAR_END, S.VOICE, S.IN_QUOTES, S.SPEAKER, S.TEXT)
+    rows: dict[str, list] = {c: [] for c in sent_cols}
+    span_rows: dict[str, list] = {c: [] for c in span_cols}
+    bar = tqdm(
+        articles.itertuples(index=False),
+        total=len(articles),
+        desc="sentences",
+        unit="article",
+        disable=not progress,
+    )
+    for art in bar:
         doc_id, outlet, text = getattr(art, S.DOC_ID), getattr(art, S.OUTLET), getattr(art, S.TEXT)
         language = getattr(art, S.LANGUAGE) if has_language else None
         if not isinstance(language, str) or not language:
             language = _DEFAULT_LANGUAGE
-        spans = sentence_spans(text, language)
-        voices = label_sentences(text, [(start, end) for _, start, end in spans])
-        for i, ((paragraph, start, end), voice) in enumerate(zip(spans, voices, strict=True)):
-            rows[S.DOC_ID].append(doc_id)
-            rows[S.SENT_ID].append(i)
-            rows[S.OUTLET].append(outlet)
-            rows[S.PARAGRAPH].append(paragraph)
-            rows[S.CHAR_START].append(start)
-            rows[S.CHAR_END].append(end)
-            rows[S.TEXT].append(text[start:end])
+        sentences = sentence_spans(text, language)
+        spans = article_spans(text, [(start, end) for _, start, end in sentences])
+        by_sentence: list[list] = [[] for _ in sentences]
+        for span in spans:
+            by_sentence[span.sentence].append(span)
+        for i, ((paragraph, start, end), own) in enumerate(
+            zip(sentences, by_sentence, strict=True)
+        ):
+            voice = sentence_voice(own)
+            key = S.sent_key(doc_id, i)
+            for col, value in zip(
+                sent_cols,
+                (doc_id, i, key, outlet, paragraph, start, end, text[start:end]),
+                strict=False,
+            ):
+                rows[col].append(value)
             rows[S.VOICE].append(voice.voice)
             rows[S.SPEAKER].append(voice.speaker)
-    out = pd.DataFrame(rows).astype({S.SENT_ID: "int32", S.PARAGRAPH: "int32"})
-    out.insert(2, S.SENT_KEY, sentence_key(out[S.DOC_ID], out[S.SENT_ID]))
-    return out
+            for j, span in enumerate(own):
+                values = (S.span_key(doc_id, i, j), key, doc_id, i, outlet, span.start)
+                values += (span.end, span.voice, span.in_quotes, span.speaker)
+                values += (text[span.start : span.end],)
+                for col, value in zip(span_cols, values, strict=True):
+                    span_rows[col].append(value)
+    sentences = pd.DataFrame(rows).astype({S.SENT_ID: "int32", S.PARAGRAPH: "int32"})
+    return sentences, pd.DataFrame(span_rows).astype({S.SENT_ID: "int32"})
 
 
-def sentence_key(doc_id: pd.Series, sent_id: pd.Series) -> pd.Series:
-    """The study-wide sentence key ``f"{doc_id}#{sent_id}"`` (sent_id restarts per article,
-    so merging on it alone pairs sentences of different articles)."""
-    return doc_id.astype(str) + "#" + sent_id.astype(int).astype(str)
+def split_sentences(articles: pd.DataFrame, progress: bool = False) -> pd.DataFrame:
+    """The sentences of :func:`split_articles` alone (for callers that need no spans)."""
+    return split_articles(articles, progress=progress)[0]

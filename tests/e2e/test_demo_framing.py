@@ -101,3 +101,18 @@ def test_validation_notebook_executes(demo_run):
     execute(ROOT / "notebooks" / "06_validation.py", study)
     assert (figures / "demo" / "validation.pdf").exists()
     assert isinstance(pd.read_json(figures / "demo" / "validation.json", typ="series"), pd.Series)
+
+
+def test_own_view_keeps_the_outlets_words_in_mixed_sentences(demo_run):
+    """The own view holds authorial sentences and, with spans, the outlet's own part of
+    sentences that also quote: more units than authorial sentences, never fewer."""
+    study, *_ = demo_run
+    sentences = load_table(study, "sentences")
+    scores = load_table(study, "frame_scores")
+    one_frame = scores[scores[S.FRAME] == scores[S.FRAME].iloc[0]]
+    n_own = int((one_frame[S.VIEW] == "own").sum())
+    n_authorial = int((sentences[S.VOICE] == "authorial").sum())
+    assert n_own > n_authorial
+    spans = load_table(study, "spans")
+    mixed = spans.groupby(S.SENT_KEY)[S.VOICE].nunique() > 1
+    assert mixed.sum() > 0.3 * len(sentences)

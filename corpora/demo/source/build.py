@@ -6,7 +6,10 @@ the annotation scheme (ANNOTATION.md), and writes
 - ``../articles.jsonl``: one article per line (doc_id, outlet, event_id, published,
   title, url, text), sentences joined by a space and paragraphs by a blank line;
 - ``../gold_sentences.csv``: one row per sentence with its character span in ``text``
-  and its planted codes.
+  and its planted codes;
+- ``../gold_spans.csv``: the planted voice of every character that is not the outlet's
+  own narrative (see ANNOTATION.md, "Voice spans"), in the format of the real-text
+  development set (``corpora/dev_voice/GUIDE.md``).
 
 Usage:  python corpora/demo/source/build.py [--check]
 ``--check`` validates and reports counts without writing anything.
@@ -17,7 +20,9 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 import json
+import re
 import sys
 from collections import Counter
 from datetime import datetime
@@ -40,7 +45,8 @@ POLES = {
 VOICES = {"authorial", "quoted", "scare_quoted"}
 ARTICLE_KEYS = {"doc_id", "outlet", "event_id", "published", "title", "url", "paragraphs"}
 OPTIONAL_ARTICLE_KEYS = {"syndicated_from"}
-SENTENCE_KEYS = {"text", "pole", "voice", "speaker", "own_pole"}
+SENTENCE_KEYS = {"text", "pole", "voice", "speaker", "own_pole", "frame", "reported", "narrative"}
+SPAN_KEYS = ("frame", "reported", "narrative")  # substrings of a quoted sentence (ANNOTATION.md)
 MIN_WORDS, MAX_WORDS = 150, 400
 GOLD_COLUMNS = [
     "doc_id",
@@ -55,6 +61,17 @@ GOLD_COLUMNS = [
     "speaker",
     "text",
 ]
+SPAN_COLUMNS = ["doc_id", "char_start", "char_end", "voice", "pattern"]
+SINGLE_CLOSE = {"‘": "’", "'": "'"}  # a single quotation closes with its own kind of mark
+BELIEF = re.compile(
+    r"\b(?:believes?|believed|thinks?|thought|fears?|feared|expects?|expected|"
+    r"suspects?|suspected|reckons?|estimates?|estimated)\b"
+)
+LOADED = re.compile(
+    r"\b(?:accused|insist(?:s|ed)?|claim(?:s|ed)?|boast(?:s|ed)|admitted|conceded|"
+    r"blasted|slammed|dismiss(?:es|ed)|branded|hailed|praised|denounced|condemned|"
+    r"rejected|disputed|countered)\b"
+)
 
 
 class SourceError(ValueError):
@@ -89,6 +106,17 @@ def _check_sentence(where: str, sent: dict) -> None:
             raise SourceError(f"{where}: {key} {value!r} not one of {sorted(POLES)}")
     if sent["voice"] == "authorial" and sent.get("own_pole") != sent.get("pole"):
         raise SourceError(f"{where}: an authorial sentence must have own_pole == pole")
+    for key in SPAN_KEYS:
+        if key not in sent:
+            continue
+        if sent["voice"] != "quoted":
+            raise SourceError(f"{where}: {key!r} marks spans of quoted sentences only")
+        parts = sent[key]
+        if not isinstance(parts, list) or not all(isinstance(x, str) and x for x in parts):
+            raise SourceError(f"{where}: {key!r} must be a list of substrings of the text")
+        for part in parts:
+            if part != "*" and part not in sent["text"]:
+                raise SourceError(f"{where}: {key} {part!r} is not in the sentence")
 
 
 def load_articles(only: str | None = None) -> list[dict]:
@@ -161,6 +189,122 @@ def assemble(art: dict) -> tuple[dict, list[dict]]:
     return record, gold
 
 
+def quotation_marks(paragraph: str) -> list[tuple[int, int, bool]]:
+    """(start, end, closed) of each outermost quotation the writer typed in a paragraph.
+
+    The demo's typography: curly double quotes pair “ with ”, straight double quotes
+    alternate, a single quote opens (‘ or ') after a space or dash before a letter and is
+    closed by the same kind of mark before a non-letter (so apostrophes, as in soldiers'
+    or it's, never open or close one). A double quote left open runs to the paragraph end.
+    """
+    spans: list[tuple[int, int, bool]] = []
+    double = single = None
+    for i, ch in enumerate(paragraph):
+        prev = paragraph[i - 1] if i else " "
+        nxt = paragraph[i + 1] if i + 1 < len(paragraph) else " "
+        opens_single = (prev.isspace() or prev in '(“"—') and nxt.isalnum()
+        if ch == "“" or (ch == '"' and double is None):
+            double = i if double is None else double
+        elif ch in '”"' and double is not None:
+            spans.append((double, i + 1, True))
+            double = None
+        elif ch in "‘'" and single is None and opens_single:
+            single = i
+        elif single is not None and ch == SINGLE_CLOSE.get(paragraph[single]) and not nxt.isalnum():
+            spans.append((single, i + 1, True))
+            single = None
+    if double is not None:
+        spans.append((double, len(paragraph), False))
+    outer: list[tuple[int, int, bool]] = []
+    for span in sorted(spans):
+        if outer and span[0] < outer[-1][1]:
+            continue  # a quotation nested in another belongs to the outer one
+        outer.append(span)
+    return outer
+
+
+def _locate(text: str, parts: list[str]) -> list[tuple[int, int]]:
+    if parts == ["*"]:
+        return [(0, len(text))]
+    return [(text.index(p), text.index(p) + len(p)) for p in parts]
+
+
+def _frame_pattern(frame: str) -> str:
+    if BELIEF.search(frame):
+        return "belief_frame"
+    return "loaded_verb" if LOADED.search(frame) else "frame"
+
+
+def _quotation_pattern(sent: dict, piece: str, whole: tuple[int, int, bool], bounds) -> str:
+    qa, qb, closed = whole
+    if not closed:
+        return "multi_paragraph_quote"
+    if qa < bounds[0] or qb > bounds[1]:
+        return "multi_sentence_quote"
+    if sent.get("reported") or len(piece.split()) <= 4:
+        return "partial_quote"
+    return "direct_quote"
+
+
+def _sentence_labels(where: str, sent: dict, start: int, end: int, marks) -> list:
+    """(voice, pattern) of each character of one planted sentence (ANNOTATION.md)."""
+    text = sent["text"]
+    pieces = [(max(a, start), min(b, end), (a, b, c)) for a, b, c in marks if a < end and b > start]
+    labels: list[tuple[str, str | None]] = [("authorial", None)] * (end - start)
+    if sent["voice"] == "quoted":
+        if not pieces and not sent.get("frame"):
+            raise SourceError(
+                f"{where}: a quoted sentence without quotation marks needs `frame:` "
+                "(its attribution frame; the rest is indirect)"
+            )
+        frame_text = text if sent.get("frame") == ["*"] else " ".join(sent.get("frame", []))
+        content = "attributed_belief" if BELIEF.search(frame_text or text) else "indirect_speech"
+        outside = ("attribution", _frame_pattern(text)) if pieces else ("indirect", content)
+        labels = [outside] * (end - start)
+        for a, b in _locate(text, sent.get("frame", [])):
+            labels[a:b] = [("attribution", _frame_pattern(text[a:b]))] * (b - a)
+        for a, b in _locate(text, sent.get("reported", [])):
+            labels[a:b] = [("indirect", content)] * (b - a)
+        for a, b in _locate(text, sent.get("narrative", [])):
+            labels[a:b] = [("authorial", "narrative_tail")] * (b - a)
+    elif sent["voice"] == "scare_quoted" and not pieces:
+        raise SourceError(f"{where}: a scare-quoted sentence without quotation marks")
+    elif sent["voice"] == "authorial" and pieces:
+        raise SourceError(f"{where}: quotation marks in an authorial sentence")
+    for a, b, whole in pieces:
+        if sent["voice"] == "scare_quoted":
+            value = ("scare_quoted", "scare_quote")
+        else:
+            piece = text[a - start : b - start]
+            value = ("quoted", _quotation_pattern(sent, piece, whole, (start, end)))
+        labels[a - start : b - start] = [value] * (b - a)
+    return labels
+
+
+def voice_spans(art: dict, gold: list[dict]) -> list[dict]:
+    """Gold voice spans of one article from its planted sentence codes (ANNOTATION.md)."""
+    by_paragraph: dict[int, list[dict]] = {}
+    for g in gold:
+        by_paragraph.setdefault(g["paragraph"], []).append(g)
+    sentences = [s for para in art["paragraphs"] for s in para]
+    rows: list[dict] = []
+    for rows_of_para in by_paragraph.values():
+        p_start = rows_of_para[0]["char_start"]
+        paragraph = " ".join(r["text"] for r in rows_of_para)
+        marks = [(p_start + a, p_start + b, c) for a, b, c in quotation_marks(paragraph)]
+        for g in rows_of_para:
+            where = f"{art['doc_id']} sentence {g['sent_index']}"
+            start, end = g["char_start"], g["char_end"]
+            labels = _sentence_labels(where, sentences[g["sent_index"]], start, end, marks)
+            for (voice, pattern), run in itertools.groupby(enumerate(labels), key=lambda x: x[1]):
+                run = list(run)
+                if pattern is not None:
+                    span = {"doc_id": art["doc_id"], "char_start": start + run[0][0]}
+                    span.update(char_end=start + run[-1][0] + 1, voice=voice, pattern=pattern)
+                    rows.append(span)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="validate only, write nothing")
@@ -171,10 +315,15 @@ def main(argv: list[str] | None = None) -> int:
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    records, gold = [], []
+    records, gold, spans = [], [], []
     problems = []
     for art in articles:
         rec, rows = assemble(art)
+        try:
+            spans.extend(voice_spans(art, rows))
+        except SourceError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         n_words = len(rec["text"].split())
         if not MIN_WORDS <= n_words <= MAX_WORDS:
             problems.append(
@@ -208,7 +357,13 @@ def main(argv: list[str] | None = None) -> int:
         writer = csv.DictWriter(fh, fieldnames=GOLD_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(gold)
-    print(f"wrote {DEMO / 'articles.jsonl'} and {DEMO / 'gold_sentences.csv'}")
+    spans.sort(key=lambda r: (order[r["doc_id"]], r["char_start"]))
+    with open(DEMO / "gold_spans.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=SPAN_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(spans)
+    written = ", ".join(str(DEMO / f) for f in ("articles.jsonl", "gold_sentences.csv"))
+    print(f"wrote {written} and {DEMO / 'gold_spans.csv'}")
     return 0
 
 
