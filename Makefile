@@ -35,7 +35,8 @@ export PYTHONHASHSEED := 0
 export NUMBA_CACHE_DIR := $(CURDIR)/build/cache/numba
 
 .DEFAULT_GOAL := all
-.PHONY: all help install run notebooks figures report lab test lint format bench clean clean-cache
+.PHONY: all help install run notebooks figures report lab test lint format bench clean clean-cache \
+	config-reference
 
 all: report ## install what is missing, run STUDY end to end: tables, notebooks, figures, index.html
 
@@ -81,6 +82,9 @@ lab: $(STAMP) ## JupyterLab on notebooks/ with the project's kernel (.py noteboo
 
 test: $(STAMP) ## run the tests
 	$(BIN)/python -m pytest
+
+config-reference: $(STAMP) ## regenerate corpora/study-yaml-reference.md from the config models
+	$(BIN)/framing config-reference
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check .

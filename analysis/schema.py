@@ -44,6 +44,36 @@ CHAR_END = "char_end"
 PARAGRAPH = "paragraph"
 VOICE = "voice"
 SPEAKER = "speaker"
+# A unit too short to carry framing (cut-off text, a stray heading): kept, but not scored,
+# aggregated or sampled for coding (study.yaml `sentences.min_words`).
+FRAGMENT = "fragment"
+N_WORDS = "n_words"
+
+# --- human coding sheets (analysis/frames/annotate.py) --------------------------------
+# A sheet has one row per sentence and coder, and one column per codebook frame (named
+# by the frame's id) holding a pole id of that frame, "none", or nothing (not coded).
+CODER = "coder"
+NOTES = "notes"
+CONTEXT_BEFORE = "context_before"
+CONTEXT_AFTER = "context_after"
+NONE_CODE = "none"
+CODING_SHEET_COLUMNS = (
+    DOC_ID,
+    SENT_ID,
+    CHAR_START,
+    CHAR_END,
+    OUTLET,
+    CONTEXT_BEFORE,
+    TEXT,
+    CONTEXT_AFTER,
+    CODER,
+    VOICE,
+    SPEAKER,
+    NOTES,
+    "pole",
+    "own_pole",
+    "frame",
+)
 
 # --- embeddings ---------------------------------------------------------------------
 TEXT_KEY = "text_key"
@@ -57,6 +87,7 @@ RELEVANCE = "relevance"
 PRESENT = "present"
 THRESHOLD = "threshold"
 THRESHOLD_SOURCE = "threshold_source"
+NOTE = "note"
 F1 = "f1"
 N_CODED = "n_coded"
 
@@ -131,6 +162,8 @@ SENTENCES = pa.DataFrameSchema(
         TEXT: pa.Column(str, _nonempty),
         VOICE: pa.Column(str, pa.Check.isin(VOICES)),
         SPEAKER: pa.Column(str, nullable=True),
+        N_WORDS: pa.Column("int32", pa.Check.ge(0)),
+        FRAGMENT: pa.Column(bool),
     },
     unique=[DOC_ID, SENT_ID],
     strict=False,
@@ -163,6 +196,8 @@ FRAME_THRESHOLDS = pa.DataFrameSchema(
         ),
         F1: pa.Column("float64", nullable=True),
         N_CODED: pa.Column("int64"),
+        # why a gold set did not set the threshold (too few sentences per code), else null
+        NOTE: pa.Column(str, nullable=True),
     },
     strict=True,
     coerce=True,
@@ -211,7 +246,6 @@ CONFIDENCE = "confidence"  # given/pinned: 1; inferred: mean cosine to the event
 N_OUTLETS = "n_outlets"
 NEAREST_OTHER_EVENT = "nearest_other_event"  # event of the most similar article outside it
 NEAREST_OTHER_SIMILARITY = "nearest_other_similarity"
-NOTE = "note"
 METRIC = "metric"
 VALUE = "value"
 
@@ -570,6 +604,10 @@ PROBLEM_CODES = (
     "html_extraction",  # HTML text was extracted with the fallback (whole-page) extractor
 )
 
+# Records the study's `filter:` left out: fine records the study does not analyse (so
+# not rejects). n_read == kept + rejected + filtered.
+FILTER_CODES = ("outlet", "language", "date", "text")
+
 REJECTS = pa.DataFrameSchema(
     {
         SOURCE_FILE: pa.Column(str),
@@ -582,6 +620,20 @@ REJECTS = pa.DataFrameSchema(
     strict=True,
     coerce=True,
     name="rejects",
+)
+
+FILTERED = pa.DataFrameSchema(
+    {
+        SOURCE_FILE: pa.Column(str),
+        SOURCE_ROW: pa.Column("Int64", nullable=True),
+        DOC_ID: pa.Column(str, nullable=True),
+        FIELD: pa.Column(str, nullable=True),
+        REJECT_CODE: pa.Column(str, pa.Check.isin(FILTER_CODES)),
+        REJECT_REASON: pa.Column(str, _nonempty),
+    },
+    strict=True,
+    coerce=True,
+    name="filtered",
 )
 
 PROBLEMS = pa.DataFrameSchema(
@@ -610,4 +662,51 @@ BOILERPLATE = pa.DataFrameSchema(
     strict=True,
     coerce=True,
     name="boilerplate",
+)
+
+
+# --- human coding: intercoder agreement and disagreements (analysis/frames/gold.py) ----
+CODE_FIELD = "field"  # a frame id, or "voice"
+ALPHA = "alpha"
+N_CODES = "n_codes"
+N_CODERS = "n_coders"
+N_DISAGREEMENTS = "n_disagreements"
+N_UNRESOLVED = "n_unresolved"
+STATUS = "status"
+DISAGREEMENT_STATUSES = ("adjudicated", "unresolved")
+
+INTERCODER = pa.DataFrameSchema(
+    {
+        CODE_FIELD: pa.Column(str, unique=True),
+        ALPHA: pa.Column("float64", nullable=True),  # NaN: fewer than two codes varied
+        CI_LOW: pa.Column("float64", nullable=True),
+        CI_HIGH: pa.Column("float64", nullable=True),
+        N_UNITS: pa.Column("int64", pa.Check.ge(0)),  # sentences coded by two or more
+        N_CODES: pa.Column("int64", pa.Check.ge(0)),
+        N_CODERS: pa.Column("int64", pa.Check.ge(0)),
+        N_DISAGREEMENTS: pa.Column("int64", pa.Check.ge(0)),
+        N_UNRESOLVED: pa.Column("int64", pa.Check.ge(0)),
+        N_BOOT_USED: pa.Column("int64", pa.Check.ge(0)),
+    },
+    strict=True,
+    coerce=True,
+    name="intercoder",
+)
+
+DISAGREEMENTS = pa.DataFrameSchema(
+    {
+        DOC_ID: pa.Column(str),
+        CHAR_START: pa.Column("int64"),
+        CHAR_END: pa.Column("int64"),
+        CODE_FIELD: pa.Column(str),
+        "codes": pa.Column(str),  # each coder's code: "alice=heroic_sacrifice; bob=none"
+        N_CODERS: pa.Column("int64", pa.Check.ge(2)),
+        "code": pa.Column(str, nullable=True),  # the adjudicated code, null until decided
+        STATUS: pa.Column(str, pa.Check.isin(DISAGREEMENT_STATUSES)),
+        TEXT: pa.Column(str, nullable=True),
+    },
+    unique=[DOC_ID, CHAR_START, CHAR_END, CODE_FIELD],
+    strict=True,
+    coerce=True,
+    name="disagreements",
 )
