@@ -25,12 +25,13 @@ def _corpus_files(study: Study):
 
 @register(
     "articles",
-    version="2",
-    outputs=("articles", "outlets", "rejects", "problems", "boilerplate"),
+    version="3",
+    outputs=("articles", "outlets", "rejects", "filtered", "problems", "boilerplate"),
     config=lambda s: {
         "corpus": [c.model_dump(mode="json") for c in s.config.corpus],
         "outlets": s.config.outlets,
         "ingest": s.config.ingest.model_dump(mode="json"),
+        "filter": s.config.filter.model_dump(mode="json"),
     },
     raw_files=_corpus_files,
 )
@@ -41,16 +42,19 @@ def articles_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     write_reports(study, result)
     if result.n_kept == 0:
         raise CorpusError(
-            f"all {result.n_read} records were rejected; nothing to analyse",
+            f"all {result.n_read} records were rejected or filtered out "
+            f"({result.n_rejected} rejected, {result.n_filtered} filtered); nothing to analyse",
             path=str(study.build_dir / "rejects.csv"),
             hint=f"see the reasons there, or run `framing validate {study.root}`",
         )
     ctx.count("articles_read", result.n_read)
     ctx.count("articles_rejected", result.n_rejected)
+    ctx.count("articles_filtered", result.n_filtered)
     return {
         "articles": result.articles,
         "outlets": result.outlets,
         "rejects": result.rejects,
+        "filtered": result.filtered,
         "problems": result.problems,
         "boilerplate": result.boilerplate,
     }
