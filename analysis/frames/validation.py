@@ -6,7 +6,12 @@ classifier is scored on folds it never saw. Folds are grouped by event where eve
 known, else by article, so syndicated copies of one story never straddle a split.
 
 Each frame is scored as a three-way code per sentence: its first pole, its second pole,
-or ``none``.
+or ``none``. Every figure comes with a percentile interval from a bootstrap that resamples
+the same groups the folds keep apart, and with its n.
+
+With few coded sentences the folds shrink to what the rarest code allows; a frame whose
+rarest code has fewer than two sentences cannot be cross-validated and gets no figures
+(its n is still reported).
 """
 
 from __future__ import annotations
@@ -16,19 +21,32 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
 
+from analysis import schema as S
 from analysis.frames.agreement import agreement
 from analysis.frames.presence import f1_optimal_threshold
 from analysis.frames.supervised import EmbeddingClassifier, out_of_fold_proba
 from analysis.study import Frame
 
-NONE = "none"
-VALIDATION_COLUMNS = ["method", "frame", "metric", "label", "value", "support"]
+NONE = S.NONE_CODE
+VALIDATION_COLUMNS = [
+    "method",
+    "frame",
+    "metric",
+    "label",
+    "value",
+    "support",
+    "ci_low",
+    "ci_high",
+]
 
 
-def gold_labels(gold_pole: pd.Series, frame: Frame) -> np.ndarray:
-    """Each sentence's gold code on ``frame``: one of its pole ids, or "none"."""
-    poles = {p.id for p in frame.poles}
-    return np.where(gold_pole.isin(poles), gold_pole.astype(object), NONE).astype(object)
+def n_folds(labels: np.ndarray, groups: np.ndarray, wanted: int = 5) -> int:
+    """As many folds as the rarest code and the number of groups allow, at most ``wanted``
+    (fewer than two: no cross-validation is possible)."""
+    if not len(labels):
+        return 0
+    rarest = int(pd.Series(labels).value_counts().min())
+    return int(min(wanted, rarest, len(set(groups))))
 
 
 def axis_labels(position: np.ndarray, present: np.ndarray, frame: Frame) -> np.ndarray:
@@ -53,12 +71,17 @@ def validate_axis(
     groups: np.ndarray,
     seed: int,
     n_splits: int = 5,
+    n_boot: int = 1000,
 ) -> list[dict]:
     """Agreement of the axis scorer, with its presence threshold cross-fitted."""
     framed = truth != NONE
+    presence = np.where(framed, "framed", NONE)
+    n_splits = n_folds(presence, groups, n_splits)
+    if n_splits < 2 or framed.all():
+        return []
     present = np.zeros(len(truth), dtype=bool)
     taus = []
-    for train, test in _folds(np.where(framed, "framed", NONE), groups, n_splits, seed):
+    for train, test in _folds(presence, groups, n_splits, seed):
         tau, _ = f1_optimal_threshold(relevance[train], framed[train])
         taus.append(tau)
         present[test] = relevance[test] >= tau
@@ -66,35 +89,35 @@ def validate_axis(
     # Scores for AUC: lean toward each pole scaled by engagement, and lack of engagement.
     lean = np.clip(position, 0, None), np.clip(-position, 0, None)
     scores = np.column_stack([*lean[: len(frame.poles)], -relevance])
-    rows = agreement(truth, axis_labels(position, present, frame), labels, scores, labels)
-    rows.append(
-        {
-            "metric": "threshold_mean",
-            "label": None,
-            "value": float(np.mean(taus)),
-            "support": len(truth),
-        }
+    rows = agreement(
+        truth,
+        axis_labels(position, present, frame),
+        labels,
+        scores,
+        labels,
+        groups=groups,
+        n_boot=n_boot,
+        seed=seed,
     )
-    rows.append(
-        {
-            "metric": "auc_presence",
-            "label": None,
-            "value": float(roc_auc_score(framed, relevance)),
-            "support": len(truth),
-        }
-    )
+    rows.append(_extra("threshold_mean", float(np.mean(taus)), len(truth)))
+    rows.append(_extra("auc_presence", float(roc_auc_score(framed, relevance)), len(truth)))
     if frame.bipolar and framed.any():
         is_a = truth[framed] == frame.poles[0].id
         if 0 < is_a.sum() < len(is_a):
-            rows.append(
-                {
-                    "metric": "auc_direction",
-                    "label": None,
-                    "value": float(roc_auc_score(is_a, position[framed])),
-                    "support": int(framed.sum()),
-                }
-            )
+            auc = float(roc_auc_score(is_a, position[framed]))
+            rows.append(_extra("auc_direction", auc, int(framed.sum())))
     return rows
+
+
+def _extra(metric: str, value: float, support: int) -> dict:
+    return {
+        "metric": metric,
+        "label": None,
+        "value": value,
+        "support": support,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+    }
 
 
 def validate_supervised(
@@ -104,19 +127,26 @@ def validate_supervised(
     groups: np.ndarray,
     seed: int,
     n_splits: int = 5,
+    n_boot: int = 1000,
 ) -> list[dict]:
     """Agreement of the embedding classifier, scored out of fold."""
+    n_splits = n_folds(truth, groups, n_splits)
+    if n_splits < 2 or len(set(truth)) < 2:
+        return []
     proba, classes = out_of_fold_proba(
         EmbeddingClassifier(random_state=seed), X, truth, groups, n_splits=n_splits, seed=seed
     )
     predicted = classes[np.argmax(proba, axis=1)]
     labels = [p.id for p in frame.poles] + [NONE]
-    return agreement(truth, predicted, labels, proba, list(classes))
+    return agreement(
+        truth, predicted, labels, proba, list(classes), groups=groups, n_boot=n_boot, seed=seed
+    )
 
 
 def validation_table(blocks: list[tuple[str, str | None, list[dict]]]) -> pd.DataFrame:
     rows = [{"method": method, "frame": frame, **row} for method, frame, rs in blocks for row in rs]
-    return pd.DataFrame(rows, columns=VALIDATION_COLUMNS)
+    table = pd.DataFrame(rows, columns=VALIDATION_COLUMNS)
+    return table.astype({"value": "float64", "ci_low": "float64", "ci_high": "float64"})
 
 
 def cross_validated_classifier(

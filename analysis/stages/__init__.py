@@ -8,6 +8,7 @@ stages.
 """
 
 from analysis.stages import (  # noqa: F401
+    coding,
     compare,
     embeddings,
     events,

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 
 from analysis import schema as S
 from analysis.aggregate import article_frames, outlet_frames
-from analysis.errors import CorpusError, StudyConfigError
+from analysis.errors import StudyConfigError
 from analysis.frames.axes import PoleAxisScorer, score_sentences
-from analysis.frames.gold import GOLD_PREFIX, align_gold, load_gold
+from analysis.frames.gold import (
+    adjudication_for,
+    align_gold,
+    frame_gold,
+    load_gold_files,
+    resolve,
+)
 from analysis.frames.supervised import cross_fitted_proba
-from analysis.frames.thresholds import frame_thresholds
-from analysis.frames.validation import NONE, gold_labels
+from analysis.frames.thresholds import code_counts, frame_thresholds, too_small
 from analysis.pipeline import Context, register
 from analysis.stages.embeddings import encode
+
+log = logging.getLogger(__name__)
 
 
 def fit_codebook(ctx: Context) -> PoleAxisScorer:
@@ -29,39 +38,41 @@ def fit_codebook(ctx: Context) -> PoleAxisScorer:
 
 
 def gold_for(ctx: Context, sentences: pd.DataFrame) -> pd.DataFrame | None:
-    """The study's gold codes aligned to its sentences, or None when it has none."""
-    if not ctx.study.config.gold:
+    """The study's resolved gold codes aligned to ``sentences``, or None without gold.
+
+    Where coders disagree and no adjudication settles it, the field is left uncoded.
+    """
+    codes = load_gold_files(ctx.study)
+    if codes is None:
         return None
-    path = ctx.study.path(ctx.study.config.gold)
-    gold = load_gold(path)
-    if S.POLE in gold.columns:
-        known = {p.id for f in ctx.study.config.codebook.frames for p in f.poles}
-        unknown = gold[S.POLE].notna() & ~gold[S.POLE].isin(known)
-        if unknown.any():
-            line = int(unknown.to_numpy().nonzero()[0][0]) + 2
-            raise CorpusError(
-                f"pole {gold[S.POLE][unknown].iloc[0]!r} is not in the codebook",
-                path=str(path),
-                line=line,
-                field=S.POLE,
-                hint=f"use one of {sorted(known)}, or leave the field empty",
-            )
-    return align_gold(sentences, gold)
+    resolved = resolve(codes, ctx.study.config.codebook, adjudication_for(ctx.study))
+    return align_gold(sentences, resolved.codes)
 
 
 def _gold_files(study):
-    return [study.path(study.config.gold)] if study.config.gold else []
+    """Raw inputs of every stage that reads gold codes: the gold files and adjudication."""
+    files = [study.path(f) for f in study.config.gold_files]
+    return [*files, study.path(study.config.coding.adjudication)] if files else []
+
+
+def scored(sentences: pd.DataFrame, X: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """The sentences that are scored (fragments are not) and their vectors."""
+    if S.FRAGMENT not in sentences.columns:
+        return sentences, X
+    keep = ~sentences[S.FRAGMENT].to_numpy(dtype=bool)
+    return sentences[keep].reset_index(drop=True), X[keep]
 
 
 @register(
     "frame_scores",
-    version="3",
+    version="4",
     inputs=("articles", "sentences", "embeddings"),
     outputs=("frame_scores", "frame_thresholds"),
     config=lambda s: {
         "codebook": s.config.codebook.model_dump(),
         "scoring": s.config.scoring.model_dump(),
         "gold": s.config.gold,
+        "coding": s.config.coding.adjudication,
         "embedding": s.config.embedding.identity(),
     },
     raw_files=_gold_files,
@@ -75,6 +86,7 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     )
     if not aligned:
         raise RuntimeError("embeddings are not aligned with sentences; run with --force embeddings")
+    sentences, X = scored(sentences, X)
     gold = gold_for(ctx, sentences)
     if ctx.study.config.scoring.method == "supervised":
         return supervised_scores(ctx, sentences, X, gold)
@@ -104,15 +116,23 @@ def supervised_scores(
             hint="add `gold: <coded sentences.csv>` to study.yaml (see `framing annotate`), "
             "or use `scoring: {method: axis}`",
         )
-    coded = gold[GOLD_PREFIX + S.POLE].notna().to_numpy().copy()
-    if GOLD_PREFIX + S.VOICE in gold.columns:
-        coded |= gold[GOLD_PREFIX + S.VOICE].notna().to_numpy()
     groups = sentence_groups(ctx, sentences)
     seed = ctx.study.config.seed
     frames = ctx.study.config.codebook.frames
+    minimum = ctx.study.config.scoring.min_gold_per_code
+    small = {f.id: code_counts(gold, f) for f in frames}
+    small = {k: v for k, v in small.items() if too_small(v, minimum)}
+    if small:
+        raise StudyConfigError(
+            "scoring.method is 'supervised' but the gold set is too small to train on: "
+            + "; ".join(f"{k} {v}" for k, v in small.items())
+            + f" (scoring.min_gold_per_code is {minimum})",
+            hint="code more sentences (`framing annotate export`), or use "
+            "`scoring: {method: axis}`",
+        )
     positions, relevance, present, rows = [], [], [], []
     for frame in frames:
-        labels = gold_labels(gold[GOLD_PREFIX + S.POLE], frame)
+        labels, coded = frame_gold(gold, frame)
         proba, classes = cross_fitted_proba(X, labels, coded, groups, seed)
         by_class = {c: proba[:, i] for i, c in enumerate(classes)}
         zero = np.zeros(len(X))
@@ -120,7 +140,7 @@ def supervised_scores(
         b = by_class.get(frame.poles[1].id, zero) if frame.bipolar else zero
         positions.append(a - b)
         relevance.append(a + b)
-        present.append(classes[proba.argmax(axis=1)] != NONE)
+        present.append(classes[proba.argmax(axis=1)] != S.NONE_CODE)
         rows.append(
             {
                 S.FRAME: frame.id,
@@ -128,6 +148,7 @@ def supervised_scores(
                 S.THRESHOLD_SOURCE: "supervised",
                 S.F1: None,
                 S.N_CODED: int(coded.sum()),
+                S.NOTE: None,
             }
         )
     scores = score_sentences(
