@@ -25,7 +25,7 @@ STUDY_FILE = "study.yaml"
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 # Frame ids name coding-sheet columns, so they cannot be any other column of a sheet.
 RESERVED_FRAME_IDS = frozenset(S.CODING_SHEET_COLUMNS) | {"none", "field", "code"}
-MIN_GOLD_PER_CODE = 20
+MIN_GOLD_PER_CODE = 15
 MIN_SENTENCE_WORDS = 4
 
 

@@ -133,3 +133,48 @@ def test_outlet_means_weight_articles_equally():
     )
     out = outlet_frames(art, n_boot=200, ci=0.95, seed=1)
     assert out.loc[0, S.MEAN] == pytest.approx(0.3) and out.loc[0, S.N_ARTICLES] == 3
+
+
+def test_tiny_gold_set_is_reported_in_one_line_without_sklearn_warnings(
+    make_study, build_root, caplog, recwarn
+):
+    import yaml
+
+    import analysis.stages  # noqa: F401
+    from analysis.pipeline import load_table, run
+    from analysis.study import Study
+
+    folder = make_study()
+    study = Study.load(folder, build_root)
+    run(study, targets=["sentences"])
+    sentences = load_table(study, "sentences")
+    wanted = {
+        "The nation will remember the glorious heroes for ever.": "heroic_sacrifice",
+        "They were expendable bodies thrown into a meat grinder.": "cannon_fodder",
+        "The meeting took place in the capital.": "none",
+    }
+    picked = sentences[sentences[S.TEXT].isin(wanted)].groupby(S.TEXT).head(3)
+    rows = [
+        f"{r.doc_id},{r.char_start},{r.char_end},x,{wanted[r.text]},authorial"
+        for r in picked.itertuples()
+    ]
+    (folder / "gold.csv").write_text(
+        "doc_id,char_start,char_end,coder,sacrifice,voice\n" + "\n".join(rows) + "\n"
+    )
+    config = yaml.safe_load((folder / "study.yaml").read_text())
+    config["gold"] = "gold.csv"
+    (folder / "study.yaml").write_text(yaml.safe_dump(config))
+    study = Study.load(folder, build_root)
+    with caplog.at_level("INFO"):
+        run(study, targets=["frame_scores", "validation"])
+    thresholds = load_table(study, "frame_thresholds")
+    assert list(thresholds[S.THRESHOLD_SOURCE]) == ["default"]
+    assert thresholds.loc[0, S.N_CODED] == len(picked) <= 9
+    too_small = [r for r in caplog.records if "gold set too small" in r.getMessage()]
+    assert len(too_small) == 1 and too_small[0].levelname == "WARNING"
+    validation = load_table(study, "validation")
+    counts = validation[validation["metric"] == "n_gold"].set_index("label")["support"]
+    assert counts.sum() == len(picked)  # the tiny gold set is still reported
+    assert "supervised" not in set(validation["method"])  # no classifier on 3 per code
+    noisy = [w for w in recwarn.list if "sklearn" in w.filename or "sklearn" in str(w.category)]
+    assert noisy == [], [str(w.message) for w in noisy]

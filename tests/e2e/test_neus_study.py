@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
 COPY_RATE = 0.8  # the second coder agrees with the first this often, else codes at random
 OVERLAP = 0.4
-N_SHEET = 60
+N_SHEET = 36
 
 
 def neus_study(folder, stories) -> None:
@@ -149,7 +149,8 @@ def test_a_neus_study_from_study_yaml_to_intercoder_agreement(tmp_path, build_ro
     assert {"ana.csv", "ben.csv", "codebook.csv", "CODEBOOK.md", "manifest.json"} <= {
         p.name for p in sheets.iterdir()
     }
-    assert json.loads((sheets / "manifest.json").read_text())["coded_by_all"] == 24
+    n_shared = round(OVERLAP * N_SHEET)
+    assert json.loads((sheets / "manifest.json").read_text())["coded_by_all"] == n_shared
 
     # 4. the coders fill them in: ben copies ana 80% of the time on the shared sentences
     frames = [f.id for f in study.config.codebook.frames]
@@ -179,7 +180,8 @@ def test_a_neus_study_from_study_yaml_to_intercoder_agreement(tmp_path, build_ro
     shared = [k for k in ben if k in ana]
     for frame in frames:
         row = intercoder.loc[frame]
-        assert row["n_units"] == len(shared) == 23  # 24 shared, one left uncoded by ana
+        # every shared sentence, unless it is the one ana left uncoded
+        assert row["n_units"] == len(shared) >= n_shared - 1
         assert row["n_coders"] == 2
         assert row["ci_low"] <= row["alpha"] <= row["ci_high"]
         data = np.array([[poles[frame].index(c[k][frame]) for k in shared] for c in (ana, ben)])
@@ -190,7 +192,7 @@ def test_a_neus_study_from_study_yaml_to_intercoder_agreement(tmp_path, build_ro
     disagreements = load_table(study, "disagreements")
     assert (disagreements["status"] == "unresolved").all()
     assert disagreements[S.TEXT].notna().all()  # the adjudicator sees the sentence
-    # 60 coded sentences are far below the minimum: reported, but thresholds stay default
+    # 36 coded sentences are below the minimum per code: reported, thresholds stay default
     thresholds = load_table(study, "frame_thresholds")
     assert set(thresholds[S.THRESHOLD_SOURCE]) == {"default"}
     assert thresholds[S.NOTE].str.contains("gold set too small").all()
