@@ -35,7 +35,8 @@ export PYTHONHASHSEED := 0
 export NUMBA_CACHE_DIR := $(CURDIR)/build/cache/numba
 
 .DEFAULT_GOAL := all
-.PHONY: all help install run notebooks figures report lab test lint format bench clean clean-cache collect
+.PHONY: all help install run notebooks figures report lab test lint format bench clean clean-cache \
+	collect config-reference
 
 all: report ## install what is missing, run STUDY end to end: tables, notebooks, figures, index.html
 
@@ -79,13 +80,21 @@ $(INDEX): $(NOTEBOOKS)
 
 report: $(INDEX) ## build/STUDY/index.html: every figure with its caption, links to notebooks
 
-lab: $(STAMP) ## JupyterLab on notebooks/ with the project's kernel (.py notebooks open via jupytext)
+# Extra arguments for `jupyter lab`, e.g. LAB_ARGS="--no-browser --port 8899".
+LAB_ARGS ?=
+# Jupyter refuses to run as root unless told to (containers, CI machines often are root).
+LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+lab: $(STAMP) ## JupyterLab on notebooks/ for STUDY with the project's kernel; LAB_ARGS pass through
 	$(BIN)/python -m ipykernel install --sys-prefix --name framing-analysis \
 		--display-name "Python (framing-analysis)" >/dev/null
-	$(BIN)/jupyter lab notebooks/
+	FRAMING_STUDY=$(STUDY) $(BIN)/jupyter lab notebooks/ $(LAB_ROOT) $(LAB_ARGS)
 
 test: $(STAMP) ## run the tests
 	$(BIN)/python -m pytest
+
+config-reference: $(STAMP) ## regenerate corpora/study-yaml-reference.md from the config models
+	$(BIN)/framing config-reference
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check .

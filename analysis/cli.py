@@ -131,7 +131,8 @@ def notebooks(
 
 
 annotate_app = typer.Typer(
-    no_args_is_help=True, help="Human coding: export a sample, import codes."
+    no_args_is_help=True,
+    help="Human coding: export coding sheets, import codes, intercoder agreement.",
 )
 app.add_typer(annotate_app, name="annotate")
 
@@ -139,72 +140,238 @@ app.add_typer(annotate_app, name="annotate")
 @annotate_app.command("export")
 def annotate_export(
     study: StudyArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="CSV to write (must not exist)")],
-    n: Annotated[int, typer.Option("--n", help="number of sentences")] = 200,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="folder for the sheets (files are never overwritten)"),
+    ],
+    n: Annotated[int, typer.Option("--n", help="number of distinct sentences")] = 200,
+    coders: Annotated[
+        str, typer.Option("--coders", help="comma-separated coder names, one sheet each")
+    ] = "coder1",
+    overlap: Annotated[
+        float | None,
+        typer.Option(help="share of sentences every coder codes (default: coding.overlap)"),
+    ] = None,
 ) -> None:
-    """Write a stratified sample of sentences (by outlet and frame presence) for coding."""
-    from analysis.frames.annotate import export_sample
-    from analysis.frames.gold import load_gold
-    from analysis.io import write_text
+    """Write coding sheets: a stratified sample (by outlet and frame presence) split among
+    coders with an overlap for intercoder agreement, and the codebook beside them."""
+    from analysis.frames.annotate import (
+        assign_coders,
+        codebook_markdown,
+        codebook_table,
+        export_sample,
+        manifest,
+    )
+    from analysis.frames.gold import load_gold_files
+    from analysis.io import write_csv, write_text
     from analysis.pipeline import load_table, run
     from analysis.study import Study
 
+    names = [c.strip() for c in coders.split(",") if c.strip()]
     try:
         loaded = Study.load(study)
-        if out.exists():
-            raise FramingError(f"{out} exists; it is not overwritten", hint="choose a new --out")
+        share = loaded.config.coding.overlap if overlap is None else overlap
+        if not 0 <= share <= 1:
+            raise FramingError(f"--overlap {share} is not a share between 0 and 1")
+        targets = [out / f"{c}.csv" for c in names]
+        targets += [out / name for name in ("codebook.csv", "CODEBOOK.md", "assignment.csv")]
+        targets.append(out / "manifest.json")
+        existing = [str(t) for t in targets if t.exists()]
+        if existing:
+            raise FramingError(
+                f"{existing[0]} exists; coding sheets are never overwritten",
+                hint="choose a new --out folder",
+            )
         run(loaded, targets=["frame_scores"])
-        gold = load_gold(loaded.path(loaded.config.gold)) if loaded.config.gold else None
         sample = export_sample(
             load_table(loaded, "sentences"),
             load_table(loaded, "frame_scores"),
             n,
             loaded.config.seed,
-            exclude=gold,
+            exclude=load_gold_files(loaded),
         )
-        write_text(out, sample.to_csv(index=False))
+        codebook = loaded.config.codebook
+        sheets, assignment = assign_coders(sample, names, share, loaded.config.seed, codebook)
+        for coder, sheet in sheets.items():
+            write_csv(sheet, out / f"{coder}.csv")
+        write_csv(codebook_table(codebook), out / "codebook.csv")
+        write_text(out / "CODEBOOK.md", codebook_markdown(codebook, loaded.name))
+        write_csv(assignment, out / "assignment.csv")
+        write_text(
+            out / "manifest.json",
+            manifest(loaded.name, loaded.config.seed, share, names, assignment) + "\n",
+        )
     except FramingError as exc:
         _fail(exc)
-    log.info(
-        "wrote %d sentences to %s; fill in pole, own_pole, voice (and speaker)", len(sample), out
+    shared = int(assignment["overlap"].sum())
+    sizes = ", ".join(f"{c}.csv ({len(s)} rows)" for c, s in sheets.items())
+    typer.echo(
+        f"wrote {len(sheets)} sheet(s) to {out}/ ({len(sample)} sentences; {shared} coded by "
+        f"every coder for agreement): {sizes}"
+    )
+    typer.echo(
+        f"coders fill in one code per frame column ({', '.join(f.id for f in codebook.frames)}) "
+        "and voice; `none` where a frame is absent (an empty cell means not coded). "
+        f"The codes and their meaning: {out}/CODEBOOK.md and codebook.csv."
     )
 
 
 @annotate_app.command("import")
 def annotate_import(
     study: StudyArg,
-    coded: Annotated[Path, typer.Argument(help="the coded CSV")],
+    sheets: Annotated[list[Path], typer.Argument(help="the filled-in coding sheet(s)")],
     into: Annotated[
-        Path | None, typer.Option(help="gold file to add to (default: the study's `gold:`)")
+        Path | None,
+        typer.Option(help="gold file to add to (default: the study's `gold:`, or gold_codes.csv)"),
     ] = None,
 ) -> None:
-    """Validate coded sentences and add them to the study's gold file (never overwriting codes)."""
-    from analysis.frames.annotate import import_codes, merge_codes
-    from analysis.frames.gold import load_gold
-    from analysis.io import write_text
+    """Validate coding sheets and add their codes to the study's gold file (never
+    overwriting a code); then report agreement between coders."""
+    from analysis.frames.annotate import import_sheet, merge_codes
+    from analysis.frames.gold import code_fields, load_gold
+    from analysis.io import write_csv
     from analysis.study import Study
 
     try:
         loaded = Study.load(study)
-        target = into or (loaded.path(loaded.config.gold) if loaded.config.gold else None)
-        if target is None:
-            raise FramingError(
-                "the study has no gold file",
-                hint="pass --into <file.csv> and add `gold: <file.csv>` to study.yaml",
+        codebook = loaded.config.codebook
+        target = _gold_target(loaded, into)
+        existing = load_gold(target, codebook) if target.exists() else None
+        merged, uncoded = existing, []
+        for sheet in sheets:
+            result = import_sheet(sheet, codebook)
+            merged = merge_codes(merged, result.codes, code_fields(codebook))
+            typer.echo(
+                f"{sheet}: {len(result.codes)} coded row(s), {len(result.uncoded)} uncoded, "
+                f"{len(result.incomplete)} with empty cells"
             )
-        result = import_codes(coded, loaded.config.codebook)
-        existing = load_gold(target) if target.exists() else None
-        merged = merge_codes(existing, result.codes)
-        write_text(target, merged.to_csv(index=False))
+            uncoded += [(str(sheet), line, "every field") for line in result.uncoded]
+            uncoded += [(str(sheet), line, ", ".join(f)) for line, f in result.incomplete]
+        if merged is None or merged.empty:
+            raise FramingError("no coded row in the sheet(s); nothing imported")
+        write_csv(merged, target, keep_if_unchanged=True)
+        _report_uncoded(loaded, uncoded)
+        typer.echo(f"gold file {target}: {len(merged)} row(s) (one per sentence and coder)")
+        listed = {loaded.path(f) for f in loaded.config.gold_files}
+        if target.resolve() not in listed:
+            typer.secho(
+                f"add `gold: {_relative_to(target, loaded.root)}` to {loaded.root}/study.yaml so "
+                "the pipeline uses these codes",
+                fg=typer.colors.YELLOW,
+            )
+            gold = [*loaded.config.gold_files, str(target.resolve())]
+            loaded.config = loaded.config.model_copy(update={"gold": gold})
+        _print_agreement(loaded)
     except FramingError as exc:
         _fail(exc)
-    log.info(
-        "imported %d coded sentences into %s (%d rows left uncoded: lines %s)",
-        len(result.codes),
-        target,
-        len(result.uncoded),
-        result.uncoded[:20],
+
+
+@annotate_app.command("agreement")
+def annotate_agreement(study: StudyArg) -> None:
+    """Krippendorff's alpha between coders per frame, with intervals; list disagreements."""
+    from analysis.study import Study
+
+    try:
+        loaded = Study.load(study)
+        if not loaded.config.gold_files:
+            raise FramingError(
+                "the study has no gold file",
+                hint="import coding sheets first: `framing annotate import`",
+            )
+        _print_agreement(loaded)
+    except FramingError as exc:
+        _fail(exc)
+
+
+def _relative_to(path: Path, root: Path) -> str:
+    import os
+
+    return os.path.relpath(path.resolve(), root)
+
+
+def _gold_target(loaded, into: Path | None) -> Path:
+    from analysis.frames.gold import LEGACY_POLE, read_csv_strings
+
+    if into is not None:
+        target = into
+    elif len(loaded.config.gold_files) == 1:
+        target = loaded.path(loaded.config.gold_files[0])
+    elif loaded.config.gold_files:
+        raise FramingError(
+            "the study lists several gold files", hint="say which one to add to: --into <file>"
+        )
+    else:
+        target = loaded.root / "gold_codes.csv"
+    if target.exists():
+        header = read_csv_strings(target, "gold file").columns
+        if LEGACY_POLE in header and not any(f.id in header for f in loaded.config.codebook.frames):
+            raise FramingError(
+                f"{target} is in the single-pole format (one `pole` column); new codes are "
+                "not mixed into it",
+                hint="import into a new file (--into corpora/<study>/gold_codes.csv) and list "
+                "both files in study.yaml: `gold: [<old>.csv, gold_codes.csv]`",
+            )
+    return target
+
+
+def _report_uncoded(loaded, uncoded: list[tuple[str, int, str]]) -> None:
+    """Every uncoded row or cell goes to a file; the terminal shows the first ones and
+    says how many more there are."""
+    import pandas as pd
+
+    from analysis.io import write_csv
+
+    if not uncoded:
+        return
+    path = loaded.build_dir / "coding" / "uncoded.csv"
+    write_csv(pd.DataFrame(uncoded, columns=["sheet", "line", "empty"]), path)
+    shown = 10
+    typer.echo(f"{len(uncoded)} row(s) with empty cells (not coded), all listed in {path}:")
+    for sheet, line, what in uncoded[:shown]:
+        typer.echo(f"    {sheet}, line {line}: {what}")
+    if len(uncoded) > shown:
+        typer.echo(f"    ... and {len(uncoded) - shown} more (see {path})")
+
+
+def _print_agreement(loaded) -> None:
+    import pandas as pd
+
+    from analysis.io import write_csv
+    from analysis.pipeline import table_path
+    from analysis.stages.coding import coding_report
+
+    articles_path = table_path(loaded, "articles")
+    articles = (
+        pd.read_parquet(articles_path, columns=["doc_id", "text"])
+        if articles_path.exists()
+        else pd.DataFrame({"doc_id": pd.Series(dtype=str), "text": pd.Series(dtype=str)})
     )
+    tables = coding_report(loaded, articles)
+    table, disagreements = tables["intercoder"], tables["disagreements"]
+    ci = round(loaded.config.coding.ci * 100)
+    typer.echo(f"Agreement between coders (Krippendorff's alpha, nominal; {ci}% bootstrap CI):")
+    for row in table.itertuples(index=False):
+        if row.n_units == 0:
+            typer.echo(f"  {row.field:<16} no sentence coded by two coders")
+        else:
+            typer.echo(
+                f"  {row.field:<16} alpha {row.alpha:5.2f}  [{row.ci_low:5.2f}, {row.ci_high:5.2f}]"
+                f"  n = {row.n_units} sentences, {row.n_coders} coders, "
+                f"{row.n_disagreements} disagreement(s), {row.n_unresolved} unresolved"
+            )
+    path = loaded.build_dir / "disagreements.csv"
+    write_csv(disagreements, path)
+    unresolved = int((disagreements["status"] == "unresolved").sum())
+    adjudication = loaded.path(loaded.config.coding.adjudication)
+    typer.echo(
+        f"{len(disagreements)} disagreement(s) listed in {path}; {unresolved} unresolved "
+        "(left out of validation until decided)."
+    )
+    if unresolved:
+        typer.echo(
+            f"To decide them: copy that file to {adjudication}, fill in `code` (and `note`), "
+            "and run the pipeline again. Coders' own codes are never changed."
+        )
 
 
 @app.command()
@@ -237,10 +404,43 @@ def validate(
     else:
         typer.echo(format_summary(loaded.name, summary, str(loaded.build_dir)))
     if result.n_kept == 0:
-        typer.secho("error: every record was rejected", fg=typer.colors.RED, err=True)
+        typer.secho(
+            f"error: no record was kept ({result.n_rejected} rejected, "
+            f"{result.n_filtered} filtered out)",
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise typer.Exit(code=2)
     if strict and result.n_rejected:
         raise typer.Exit(code=1)
+
+
+@app.command("config-reference")
+def config_reference(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="file to write (default: the project's)")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="exit 1 if the file is not up to date; write nothing")
+    ] = False,
+) -> None:
+    """Write corpora/study-yaml-reference.md: every study.yaml key, type, default, meaning."""
+    from analysis.config_reference import reference_file, render
+    from analysis.io import write_text
+
+    target = out or Path(reference_file())
+    text = render()
+    if check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            typer.secho(
+                f"{target} is out of date; run `framing config-reference`", fg="red", err=True
+            )
+            raise typer.Exit(code=1)
+        log.info("%s is up to date", target)
+        return
+    write_text(target, text)
+    log.info("wrote %s", target)
 
 
 @app.command()
@@ -314,6 +514,7 @@ def collect(
     typer.echo(format_summary(result))
 
 
+@app.command()
 def export(
     study: StudyArg,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv, latex or xlsx")] = "csv",

@@ -89,6 +89,35 @@ def write_text(target: Path, text: str, keep_if_unchanged: bool = True) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (=HYPERLINK(...) in a news text would run when a coder opens the sheet). Such cells get
+# a leading apostrophe, which spreadsheets show as text and hide (OWASP's advice).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot be read as spreadsheet formulas."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            )
+    return out
+
+
+def unescape_cell(value: str) -> str:
+    """Undo :func:`spreadsheet_safe` on a cell read back from a CSV."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def write_csv(df: pd.DataFrame, target: Path, keep_if_unchanged: bool = True) -> None:
+    """``df`` as a CSV a person may open in a spreadsheet: formula-safe, written atomically."""
+    write_text(target, spreadsheet_safe(df).to_csv(index=False), keep_if_unchanged)
+
+
 def write_table(df: pd.DataFrame | pa.Table, target: Path, meta: dict[str, Any]) -> None:
     """Write ``df`` as Parquet with ``meta`` (JSON) in the file's key-value metadata."""
     table = df if isinstance(df, pa.Table) else pa.Table.from_pandas(df, preserve_index=False)

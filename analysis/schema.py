@@ -52,12 +52,41 @@ CHAR_END = "char_end"
 PARAGRAPH = "paragraph"
 VOICE = "voice"
 SPEAKER = "speaker"
+# A unit too short to carry framing (cut-off text, a stray heading): kept, but not scored,
+# aggregated or sampled for coding (study.yaml `sentences.min_words`).
+FRAGMENT = "fragment"
+N_WORDS = "n_words"
+
+# --- human coding sheets (analysis/frames/annotate.py) --------------------------------
+# A sheet has one row per sentence and coder, and one column per codebook frame (named
+# by the frame's id) holding a pole id of that frame, "none", or nothing (not coded).
+CODER = "coder"
+NOTES = "notes"
+CONTEXT_BEFORE = "context_before"
+CONTEXT_AFTER = "context_after"
+NONE_CODE = "none"
+CODING_SHEET_COLUMNS = (
+    DOC_ID,
+    SENT_ID,
+    CHAR_START,
+    CHAR_END,
+    OUTLET,
+    CONTEXT_BEFORE,
+    TEXT,
+    CONTEXT_AFTER,
+    CODER,
+    VOICE,
+    SPEAKER,
+    NOTES,
+    "pole",
+    "own_pole",
+    "frame",
+)
 
 # --- voice spans (analysis/text/spans.py) -------------------------------------------
 SPAN_KEY = "span_key"  # globally unique: see span_key()
 IN_QUOTES = "in_quotes"  # the span is inside quotation marks
 SPAN_VOICES = ("authorial", "attribution", "quoted", "scare_quoted")
-N_WORDS = "n_words"
 
 
 def sent_key(doc_id: str, sent_id: int) -> str:
@@ -90,6 +119,7 @@ RELEVANCE = "relevance"
 PRESENT = "present"
 THRESHOLD = "threshold"
 THRESHOLD_SOURCE = "threshold_source"
+NOTE = "note"
 F1 = "f1"
 N_CODED = "n_coded"
 
@@ -167,6 +197,8 @@ SENTENCES = pa.DataFrameSchema(
         TEXT: pa.Column(str, _nonempty),
         VOICE: pa.Column(str, pa.Check.isin(VOICES)),
         SPEAKER: pa.Column(str, nullable=True),
+        N_WORDS: pa.Column("int32", pa.Check.ge(0)),
+        FRAGMENT: pa.Column(bool),
     },
     unique=[DOC_ID, SENT_ID],
     strict=False,
@@ -238,6 +270,8 @@ FRAME_THRESHOLDS = pa.DataFrameSchema(
         ),
         F1: pa.Column("float64", nullable=True),
         N_CODED: pa.Column("int64"),
+        # why a gold set did not set the threshold (too few sentences per code), else null
+        NOTE: pa.Column(str, nullable=True),
     },
     strict=True,
     coerce=True,
@@ -333,7 +367,6 @@ CONFIDENCE = "confidence"  # given/pinned: 1; inferred: mean cosine to the event
 N_OUTLETS = "n_outlets"
 NEAREST_OTHER_EVENT = "nearest_other_event"  # event of the most similar article outside it
 NEAREST_OTHER_SIMILARITY = "nearest_other_similarity"
-NOTE = "note"
 METRIC = "metric"
 VALUE = "value"
 
@@ -744,6 +777,9 @@ _WHERE = {  # where a rejected record or a problem is
     DOC_ID: pa.Column(str, nullable=True),
     FIELD: pa.Column(str, nullable=True),
 }
+# Records the study's `filter:` left out: fine records the study does not analyse (so
+# not rejects). n_read == kept + rejected + filtered.
+FILTER_CODES = ("outlet", "language", "date", "text")
 
 REJECTS = pa.DataFrameSchema(
     {
@@ -754,6 +790,17 @@ REJECTS = pa.DataFrameSchema(
     strict=True,
     coerce=True,
     name="rejects",
+)
+
+FILTERED = pa.DataFrameSchema(
+    {
+        **_WHERE,
+        REJECT_CODE: pa.Column(str, pa.Check.isin(FILTER_CODES)),
+        REASON: pa.Column(str, _nonempty),
+    },
+    strict=True,
+    coerce=True,
+    name="filtered",
 )
 
 PROBLEMS = pa.DataFrameSchema(
@@ -795,6 +842,8 @@ VALIDATION = pa.DataFrameSchema(
         LABEL: pa.Column(str, nullable=True),  # the code, for per-code metrics
         VALUE: pa.Column("float64", nullable=True),
         SUPPORT: pa.Column("int64", pa.Check.ge(0)),
+        CI_LOW: pa.Column("float64", nullable=True),  # bootstrap over CV groups; NaN if none
+        CI_HIGH: pa.Column("float64", nullable=True),
     },
     strict=True,
     coerce=True,
@@ -851,6 +900,53 @@ LEDGER_COLUMNS = (
     "warc_offset",
     "doc_id",
 )
+# --- human coding: intercoder agreement and disagreements (analysis/frames/gold.py) ----
+CODE_FIELD = "field"  # a frame id, or "voice"
+ALPHA = "alpha"
+N_CODES = "n_codes"
+N_CODERS = "n_coders"
+N_DISAGREEMENTS = "n_disagreements"
+N_UNRESOLVED = "n_unresolved"
+STATUS = "status"
+DISAGREEMENT_STATUSES = ("adjudicated", "unresolved")
+
+INTERCODER = pa.DataFrameSchema(
+    {
+        CODE_FIELD: pa.Column(str, unique=True),
+        ALPHA: pa.Column("float64", nullable=True),  # NaN: fewer than two codes varied
+        CI_LOW: pa.Column("float64", nullable=True),
+        CI_HIGH: pa.Column("float64", nullable=True),
+        N_UNITS: pa.Column("int64", pa.Check.ge(0)),  # sentences coded by two or more
+        N_CODES: pa.Column("int64", pa.Check.ge(0)),
+        N_CODERS: pa.Column("int64", pa.Check.ge(0)),
+        N_DISAGREEMENTS: pa.Column("int64", pa.Check.ge(0)),
+        N_UNRESOLVED: pa.Column("int64", pa.Check.ge(0)),
+        N_BOOT_USED: pa.Column("int64", pa.Check.ge(0)),
+    },
+    strict=True,
+    coerce=True,
+    name="intercoder",
+)
+
+DISAGREEMENTS = pa.DataFrameSchema(
+    {
+        DOC_ID: pa.Column(str),
+        CHAR_START: pa.Column("int64"),
+        CHAR_END: pa.Column("int64"),
+        CODE_FIELD: pa.Column(str),
+        "codes": pa.Column(str),  # each coder's code: "alice=heroic_sacrifice; bob=none"
+        N_CODERS: pa.Column("int64", pa.Check.ge(2)),
+        "code": pa.Column(str, nullable=True),  # the adjudicated code, null until decided
+        STATUS: pa.Column(str, pa.Check.isin(DISAGREEMENT_STATUSES)),
+        TEXT: pa.Column(str, nullable=True),
+    },
+    unique=[DOC_ID, CHAR_START, CHAR_END, CODE_FIELD],
+    strict=True,
+    coerce=True,
+    name="disagreements",
+)
+
+
 # === keys: the columns that identify a row of each table =====================
 # Every table the pipeline writes has one documented key (README, "Outputs"); a merge
 # on anything less pairs the wrong rows (sent_id alone restarts in every article).
@@ -858,6 +954,9 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "articles": (DOC_ID,),
     "outlets": (OUTLET,),
     "rejects": (SOURCE_FILE, SOURCE_ROW, FIELD, REJECT_CODE),
+    "filtered": (SOURCE_FILE, SOURCE_ROW, FIELD, REJECT_CODE),
+    "intercoder": (CODE_FIELD,),
+    "disagreements": (DOC_ID, CHAR_START, CHAR_END, CODE_FIELD),
     "problems": (SOURCE_FILE, SOURCE_ROW, DOC_ID, FIELD, REJECT_CODE),
     "boilerplate": (DOC_ID, LINE_NO),
     "sentences": (SENT_KEY,),

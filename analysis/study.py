@@ -27,6 +27,10 @@ from analysis.errors import StudyConfigError
 
 STUDY_FILE = "study.yaml"
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+# Frame ids name coding-sheet columns, so they cannot be any other column of a sheet.
+RESERVED_FRAME_IDS = frozenset(S.CODING_SHEET_COLUMNS) | {"none", "field", "code"}
+MIN_GOLD_PER_CODE = 15
+MIN_SENTENCE_WORDS = 4
 
 
 class _Strict(BaseModel):
@@ -68,52 +72,78 @@ class CorpusSource(_Strict):
     The options are documented with examples in analysis/corpus/README.md.
     """
 
-    # A file, a folder, or a glob pattern ("exports/*.csv"), relative to the study folder.
-    path: str
-    # None: from the suffix (.jsonl .json .csv .tsv .parquet; a folder or .txt/.html: folder).
-    format: Literal["jsonl", "json", "csv", "tsv", "parquet", "folder"] | None = None
-    # schema field -> source column, e.g. {"text": "content_original", "outlet": "source"}.
-    # "a.b" reaches field b of a nested object a. Source columns named like a schema field
-    # map onto it unless that field is mapped from another column. Unmapped columns are
-    # kept as extra article columns.
-    columns: dict[str, str] = Field(default_factory=dict)
-    # schema field -> one value for every record of this source, e.g. {"outlet": "Reuters"}.
-    constants: dict[str, str] = Field(default_factory=dict)
-    # doc_id built from source columns, e.g. "neus-{id}-{side}". Besides the columns,
-    # {row} is the record's line/row number and {file} the file's name without suffix.
-    id_template: str | None = None
-    # Prepended to every doc_id of this source (keeps ids unique across sources).
-    id_prefix: str = ""
-    # Text encoding. None: a byte-order mark if there is one, else UTF-8, else detected
-    # (charset-normalizer) and reported in problems.csv.
-    encoding: str | None = None
-    # csv/tsv: the field delimiter (default "," or tab) and quote character (None: fields
-    # are never quoted).
-    delimiter: str | None = None
-    quotechar: str | None = '"'
-    # csv/tsv: cells that mean "missing" (CSV has no null; R writes NA, pandas "", ...).
-    na_values: list[str] = Field(
-        default_factory=lambda: ["", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None"]
+    path: str = Field(
+        description='A file, a folder or a glob ("exports/*.csv"), relative to the study folder.'
     )
-    # When path is a folder: the files to read (default: by format, e.g. "**/*.jsonl";
-    # folder format: every file, of which .txt/.htm/.html are read and others rejected).
-    glob: str | None = None
-    # json: dotted path to the list of records inside the document, e.g. "data.articles".
-    record_path: str | None = None
-    # A field holding a list or mapping of sub-records: each becomes one record, with the
-    # parent's other fields. Sub-record fields are named "<explode>.<field>".
-    explode: str | None = None
-    # Column receiving each sub-record's mapping key (or 0-based list position);
-    # default "<explode>_key".
-    explode_key: str | None = None
-    # html: the text field holds HTML; its main text is extracted with trafilatura.
-    text_format: Literal["plain", "html"] = "plain"
-    # Dates: "03/04/2021" is 3 April when dayfirst, else March 4. date_format (strptime,
-    # e.g. "%d.%m.%Y") fixes the format instead. Dates without a UTC offset are read in
-    # this IANA time zone.
-    dayfirst: bool = False
-    date_format: str | None = None
-    timezone: str = "UTC"
+    format: Literal["jsonl", "json", "csv", "tsv", "parquet", "folder"] | None = Field(
+        default=None,
+        description="File format; null: from the suffix (a folder, .txt or .html: folder).",
+    )
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description='Schema field -> source column, e.g. {text: content_original}; "a.b" '
+        "reaches field b of a nested object a, and unmapped columns are kept as extras.",
+    )
+    constants: dict[str, str] = Field(
+        default_factory=dict,
+        description="Schema field -> one value for every record of this source, e.g. "
+        "{outlet: Reuters}.",
+    )
+    id_template: str | None = Field(
+        default=None,
+        description='doc_id built from source columns, e.g. "neus-{id}-{side}"; {row} is the '
+        "record's line/row number and {file} the file name without suffix.",
+    )
+    id_prefix: str = Field(
+        default="",
+        description="Prepended to every doc_id of this source (unique ids across sources).",
+    )
+    encoding: str | None = Field(
+        default=None,
+        description="Text encoding; null: a byte-order mark, else UTF-8, else detected and "
+        "reported in problems.csv.",
+    )
+    delimiter: str | None = Field(
+        default=None, description='csv/tsv: the field delimiter; null: "," for csv, tab for tsv.'
+    )
+    quotechar: str | None = Field(
+        default='"', description="csv/tsv: the quote character; null: fields are never quoted."
+    )
+    na_values: list[str] = Field(
+        default_factory=lambda: ["", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None"],
+        description='csv/tsv: cells that mean "missing" (CSV has no null; R writes NA).',
+    )
+    glob: str | None = Field(
+        default=None,
+        description='When path is a folder: the files to read; null: by format ("**/*.jsonl").',
+    )
+    record_path: str | None = Field(
+        default=None,
+        description='json: dotted path to the list of records, e.g. "data.articles".',
+    )
+    explode: str | None = Field(
+        default=None,
+        description="A field holding a list or mapping of sub-records, each becoming one record "
+        'whose fields are named "<explode>.<field>".',
+    )
+    explode_key: str | None = Field(
+        default=None,
+        description="Column receiving each sub-record's key or 0-based position; null: "
+        '"<explode>_key".',
+    )
+    text_format: Literal["plain", "html"] = Field(
+        default="plain",
+        description="html: the text field holds HTML whose main text is extracted (trafilatura).",
+    )
+    dayfirst: bool = Field(
+        default=False, description='Read "03/04/2021" as 3 April (true) or March 4 (false).'
+    )
+    date_format: str | None = Field(
+        default=None, description='A fixed strptime date format, e.g. "%d.%m.%Y"; null: guessed.'
+    )
+    timezone: str = Field(
+        default="UTC", description="IANA time zone of dates written without a UTC offset."
+    )
 
     @field_validator("columns", "constants")
     @classmethod
@@ -203,10 +233,20 @@ class CorpusSource(_Strict):
 
 
 class Pole(_Strict):
-    id: str = Field(pattern=_ID_PATTERN)
-    label: str | None = None
-    description: str = ""
-    exemplars: list[str] = Field(min_length=1)
+    """One end of a frame: what coders choose and what the axis points to."""
+
+    id: str = Field(
+        pattern=_ID_PATTERN, description="snake_case id, unique across the codebook (a code)."
+    )
+    label: str | None = Field(default=None, description="Readable name used in figures.")
+    description: str = Field(
+        default="", description="What this pole means; shown to coders on the coding sheet."
+    )
+    exemplars: list[str] = Field(
+        min_length=1,
+        description="Sentences written for the codebook that express this pole; their "
+        "centroid is the pole's end of the axis.",
+    )
 
     @field_validator("exemplars")
     @classmethod
@@ -225,10 +265,26 @@ class Frame(_Strict):
     Positions are positive toward the first pole.
     """
 
-    id: str = Field(pattern=_ID_PATTERN)
-    label: str | None = None
-    description: str = ""
-    poles: list[Pole] = Field(min_length=1, max_length=2)
+    id: str = Field(
+        pattern=_ID_PATTERN,
+        description="snake_case id, unique across the codebook; its column on coding sheets.",
+    )
+    label: str | None = Field(default=None, description="Readable name used in figures.")
+    description: str = Field(default="", description="What the frame is about; shown to coders.")
+    poles: list[Pole] = Field(
+        min_length=1,
+        max_length=2,
+        description="Two poles (a bipolar axis, positive toward the first) or one (unipolar).",
+    )
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, frame_id: str) -> str:
+        if frame_id in RESERVED_FRAME_IDS:
+            raise ValueError(
+                f"frame id {frame_id!r} is reserved (a coding sheet column); rename the frame"
+            )
+        return frame_id
 
     @property
     def bipolar(self) -> bool:
@@ -236,7 +292,9 @@ class Frame(_Strict):
 
 
 class Codebook(_Strict):
-    frames: list[Frame] = Field(min_length=1)
+    """The frames a study measures, each a bipolar or unipolar axis of exemplar sentences."""
+
+    frames: list[Frame] = Field(min_length=1, description="The frames, in reporting order.")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Codebook:
@@ -319,25 +377,41 @@ class EmbeddingConfig(_Strict):
 
 
 class AggregateConfig(_Strict):
-    n_boot: int = Field(default=2000, ge=100)
-    ci: float = Field(default=0.95, gt=0, lt=1)
+    """Outlet means of article frame scores, with bootstrap intervals over articles."""
+
+    n_boot: int = Field(default=2000, ge=100, description="Bootstrap resamples of articles.")
+    ci: float = Field(default=0.95, gt=0, lt=1, description="Confidence level of the intervals.")
 
 
 class ScoringConfig(_Strict):
     """How sentences are scored on the codebook's frames."""
 
-    # "axis": the codebook's pole axes (no training data needed). "supervised": a
-    # classifier on embeddings fitted on the study's gold codes (needs `gold:`); its
-    # position is P(pole A) − P(pole B) and its relevance P(either pole).
-    method: Literal["axis", "supervised"] = "axis"
-
-    # Relevance at or above which a sentence counts as engaging a frame. None: choose it
-    # per frame on the study's gold codes (F1-optimal), or use default_threshold when the
-    # study has no gold codes. A number fixes it for every frame.
-    presence_threshold: float | None = Field(default=None, ge=-1, le=1)
-    # For all-MiniLM-L6-v2; measured on the demo gold (see README). Recalibrate with gold
-    # codes of your own corpus when you can.
-    default_threshold: float = Field(default=0.35, ge=-1, le=1)
+    method: Literal["axis", "supervised"] = Field(
+        default="axis",
+        description="axis: the codebook's pole axes; supervised: a classifier on embeddings "
+        "fitted on the gold codes (position P(A) - P(B), relevance P(A or B)).",
+    )
+    presence_threshold: float | None = Field(
+        default=None,
+        ge=-1,
+        le=1,
+        description="Relevance at or above which a sentence engages a frame; null: chosen per "
+        "frame on the gold codes, or default_threshold without enough gold.",
+    )
+    # Measured on the demo gold for all-MiniLM-L6-v2 (see README).
+    default_threshold: float = Field(
+        default=0.35,
+        ge=-1,
+        le=1,
+        description="Presence threshold used when none is set and the gold set cannot set one.",
+    )
+    # Measured by subsampling the demo gold (benchmarks/gold_minimum.py).
+    min_gold_per_code: int = Field(
+        default=MIN_GOLD_PER_CODE,
+        ge=1,
+        description="Gold sentences needed per pole and for `none` before the gold codes set a "
+        "frame's threshold (or train the classifier); fewer are reported, not used.",
+    )
 
 
 class VoiceConfig(_Strict):
@@ -370,29 +444,40 @@ class VoiceConfig(_Strict):
 class UmapConfig(_Strict):
     """UMAP settings of the topic model (BERTopic's defaults; the seed is the study's)."""
 
-    n_neighbors: int = Field(default=15, ge=2)
-    n_components: int = Field(default=5, ge=2)
-    min_dist: float = Field(default=0.0, ge=0.0)
-    metric: Literal["cosine", "euclidean"] = "cosine"
+    n_neighbors: int = Field(default=15, ge=2, description="UMAP neighbourhood size.")
+    n_components: int = Field(default=5, ge=2, description="Dimensions UMAP reduces to.")
+    min_dist: float = Field(default=0.0, ge=0.0, description="UMAP minimum distance.")
+    metric: Literal["cosine", "euclidean"] = Field(
+        default="cosine", description="Distance between sentence vectors."
+    )
 
 
 class HdbscanConfig(_Strict):
     """HDBSCAN settings of the topic model."""
 
-    # None: topics.min_topic_size, as in BERTopic
-    min_cluster_size: int | None = Field(default=None, ge=2)
-    min_samples: int | None = Field(default=None, ge=1)
-    cluster_selection_method: Literal["eom", "leaf"] = "eom"
-    cluster_selection_epsilon: float = Field(default=0.0, ge=0.0)
+    min_cluster_size: int | None = Field(
+        default=None, ge=2, description="Smallest cluster; null: topics.min_topic_size."
+    )
+    min_samples: int | None = Field(
+        default=None, ge=1, description="HDBSCAN core-point neighbours; null: min_cluster_size."
+    )
+    cluster_selection_method: Literal["eom", "leaf"] = Field(
+        default="eom", description="eom: larger, stabler clusters; leaf: smaller, finer ones."
+    )
+    cluster_selection_epsilon: float = Field(
+        default=0.0, ge=0.0, description="Clusters closer than this distance are merged."
+    )
 
 
 class TopicRename(_Strict):
     """A topic's name, with the top terms it was written for (checked on every run)."""
 
-    label: str = Field(min_length=1)
-    # Each must be among the topic's top terms; if a refit reshuffles topic ids, the run
-    # stops instead of putting this label on another topic.
-    terms: list[str] = Field(default_factory=list)
+    label: str = Field(min_length=1, description="The topic's name in tables and figures.")
+    # If a refit reshuffles topic ids, the run stops instead of mislabelling a topic.
+    terms: list[str] = Field(
+        default_factory=list,
+        description="Terms that must be among the topic's top terms for the label to apply.",
+    )
 
 
 class TopicsConfig(_Strict):
@@ -402,41 +487,61 @@ class TopicsConfig(_Strict):
     stage; every other field refits the topic model.
     """
 
-    enabled: bool = True
-    # The unit a topic is assigned to. A paragraph's vector is the renormalised mean of
-    # its sentences' cached vectors (nothing is re-encoded).
-    unit: Literal["sentence", "paragraph"] = "sentence"
-    # Units with fewer words are kept in topic_units with excluded="too_short" but not
-    # modelled (1 keeps every unit).
-    min_words: int = Field(default=1, ge=1)
-    min_topic_size: int = Field(default=10, ge=2)
-    # Merge topics after fitting: a target number, "auto" (BERTopic's HDBSCAN over
-    # c-TF-IDF), or None to keep what the clustering found.
-    nr_topics: int | Literal["auto"] | None = None
-    top_n_words: int = Field(default=10, ge=1, le=50)
-    ngram_range: tuple[int, int] = (1, 2)
-    # Minimum number of topics a term must occur in (c-TF-IDF fits on one document per topic)
-    min_df: int = Field(default=1, ge=1)
-    # Added to scikit-learn's English stop words, e.g. words every article repeats ("said").
-    extra_stop_words: list[str] = Field(default_factory=list)
-    # Reassign outliers (topic -1) with BERTopic's reduce_outliers. The initial topic is
-    # kept in topic_units.topic_initial and both outlier shares are in topic_info.
-    reduce_outliers: bool = False
-    outlier_strategy: Literal["embeddings", "c-tf-idf", "distributions", "probabilities"] = (
-        "embeddings"
+    enabled: bool = Field(default=True, description="Fit topics at all.")
+    unit: Literal["sentence", "paragraph"] = Field(
+        default="sentence",
+        description="What a topic is assigned to; a paragraph's vector is the renormalised mean "
+        "of its sentences' cached vectors.",
     )
-    # Minimum similarity (strategy-specific) for an outlier to be reassigned
-    outlier_threshold: float = Field(default=0.0, ge=0.0)
-    umap: UmapConfig = UmapConfig()
-    hdbscan: HdbscanConfig = HdbscanConfig()
-    # {topic id: label} or {topic id: {label: ..., terms: [...]}}; unnamed topics are
-    # labelled by their top c-TF-IDF terms. Ids are those of the current fit.
-    rename: dict[int, str | TopicRename] = Field(default_factory=dict)
-    # Where event ids come from, for clustered CIs and event fixed effects: "auto" and
-    # "events" use the `events` table (given ids, else inferred or pinned events),
-    # "articles" only the corpus's own event_id.
-    event_source: Literal["auto", "articles", "events", "none"] = "auto"
-    time_bin: Literal["auto", "week", "month", "quarter", "year"] = "auto"
+    min_words: int = Field(
+        default=1,
+        ge=1,
+        description='Units with fewer words are listed with excluded="too_short" but not modelled.',
+    )
+    min_topic_size: int = Field(default=10, ge=2, description="Smallest topic, in units.")
+    nr_topics: int | Literal["auto"] | None = Field(
+        default=None,
+        description='Merge topics after fitting: to a number, "auto", or null to keep the '
+        "clustering's topics.",
+    )
+    top_n_words: int = Field(default=10, ge=1, le=50, description="Terms kept per topic.")
+    ngram_range: tuple[int, int] = Field(
+        default=(1, 2), description="Shortest and longest n-gram of topic terms."
+    )
+    min_df: int = Field(
+        default=1, ge=1, description="Minimum number of topics a term must occur in."
+    )
+    extra_stop_words: list[str] = Field(
+        default_factory=list,
+        description='Added to English stop words, e.g. words every article repeats ("said").',
+    )
+    reduce_outliers: bool = Field(
+        default=False,
+        description="Reassign outliers (topic -1); the initial topic is kept in topic_initial.",
+    )
+    outlier_strategy: Literal["embeddings", "c-tf-idf", "distributions", "probabilities"] = Field(
+        default="embeddings", description="How BERTopic reassigns outliers."
+    )
+    outlier_threshold: float = Field(
+        default=0.0,
+        ge=0.0,
+        description="Minimum similarity (strategy-specific) for an outlier to be reassigned.",
+    )
+    umap: UmapConfig = Field(default=UmapConfig(), description="UMAP settings.")
+    hdbscan: HdbscanConfig = Field(default=HdbscanConfig(), description="HDBSCAN settings.")
+    rename: dict[int, str | TopicRename] = Field(
+        default_factory=dict,
+        description="{topic id: label} or {topic id: {label, terms}} for the current fit; "
+        "others are labelled by their top terms.",
+    )
+    event_source: Literal["auto", "articles", "events", "none"] = Field(
+        default="auto",
+        description="Event ids for clustered CIs and event fixed effects; auto: the events "
+        "table when there is one, else articles.event_id.",
+    )
+    time_bin: Literal["auto", "week", "month", "quarter", "year"] = Field(
+        default="auto", description="Period of topic shares over time."
+    )
 
     @field_validator("ngram_range")
     @classmethod
@@ -464,57 +569,76 @@ class EventsConfig(_Strict):
     disagrees with in ``pins`` (columns ``doc_id,event_id``).
     """
 
-    # False: infer nothing; articles keep the ids the corpus gives, the others stay alone.
-    enabled: bool = True
-    # given: use the corpus's event ids (articles without one stay alone); infer: always
-    # cluster (given ids are then used only to score the inferred events, in the
-    # event_alignment table); auto: given ids where present, and the articles without
-    # one clustered among themselves (they never join an event with a given id).
-    mode: Literal["auto", "given", "infer"] = "auto"
-    # Average cosine similarity (title + lead vectors) at or above which articles form an
-    # event: average linkage, cut at 1 - threshold. A precision-leaning compromise between
-    # the demo (best near 0.4) and NeuS (best near 0.55); see analysis/events/align.py.
-    # Raise it for fewer, tighter events.
-    threshold: float = Field(default=0.5, gt=0, lt=1)
-    # Articles further apart in time than this never share an event.
-    window_days: float = Field(default=3.0, gt=0)
-    # An event holds at most one article per outlet: two stories of one outlet on the
-    # same days are taken to be two events (pin them together when they are not).
-    one_per_outlet: bool = True
-    # Articles without a date: leave them "alone" (the default), or "match" them on
-    # similarity alone (each can join at most one event, whose dated members stay within
-    # the window). On ABP, matching attached most undated articles to stories of other
-    # years on the same topic, so it is off unless a corpus's undated articles are known
-    # to be contemporaneous.
-    undated: Literal["match", "alone"] = "alone"
-    # The lead: this many first sentences of the article, averaged.
-    lead_sentences: int = Field(default=2, ge=1)
-    # Weight of the title against the lead in the article vector (0: lead only).
-    title_weight: float = Field(default=0.5, ge=0, le=1)
-    # Pinned assignments, relative to the study folder. The default file is read when it
-    # exists; a path set here must exist.
-    pins: str = "event_pins.csv"
+    enabled: bool = Field(
+        default=True,
+        description="false: infer nothing; articles keep the corpus's ids, the others stay alone.",
+    )
+    mode: Literal["auto", "given", "infer"] = Field(
+        default="auto",
+        description="given: the corpus's event ids; infer: always cluster (given ids only score "
+        "the result); auto: given ids, and articles without one clustered among themselves.",
+    )
+    # A precision-leaning compromise between the demo (best near 0.4) and NeuS (best near
+    # 0.55); see analysis/events/align.py.
+    threshold: float = Field(
+        default=0.5,
+        gt=0,
+        lt=1,
+        description="Average cosine similarity of title+lead vectors at or above which articles "
+        "form an event; raise it for fewer, tighter events.",
+    )
+    window_days: float = Field(
+        default=3.0, gt=0, description="Articles further apart in time never share an event."
+    )
+    one_per_outlet: bool = Field(
+        default=True,
+        description="An event holds at most one article per outlet (pin them together when not).",
+    )
+    # On ABP, matching attached most undated articles to stories of other years.
+    undated: Literal["match", "alone"] = Field(
+        default="alone",
+        description="Articles without a date stay alone, or are matched on similarity alone.",
+    )
+    lead_sentences: int = Field(
+        default=2, ge=1, description="The lead: this many first sentences, averaged."
+    )
+    title_weight: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Weight of the title against the lead in the article vector (0: lead only).",
+    )
+    pins: str = Field(
+        default="event_pins.csv",
+        description="CSV of pinned doc_id,event_id assignments; the default file is read when "
+        "it exists, a path set here must exist.",
+    )
 
 
 class FightinWordsConfig(_Strict):
     """Distinctive words per outlet: Monroe, Colaresi & Quinn (2008) log-odds with an
     informative Dirichlet prior, per outlet against the rest and pairwise, per view."""
 
-    enabled: bool = True
-    # Total pseudo-count alpha_0 of the prior; each word gets alpha_0 times its share of
-    # the view's corpus. Larger values shrink the log-odds of rare words harder.
-    prior_scale: float = Field(default=1000.0, gt=0)
-    # Words seen fewer times than this in a view are not reported (they count in totals).
-    min_count: int = Field(default=5, ge=1)
-    # Longest n-gram counted (1: words only).
-    ngram_max: int = Field(default=1, ge=1, le=3)
-    # "english" drops scikit-learn's English stop words before counting.
-    stop_words: Literal["english"] | None = None
-    # Pairwise comparisons keep this many words per side (outlet vs rest keeps all).
-    pairwise_top: int = Field(default=50, ge=1)
-    pairwise: bool = True
-    # Count only articles in events that at least two outlets covered.
-    shared_events_only: bool = False
+    enabled: bool = Field(default=True, description="Compute distinctive words at all.")
+    prior_scale: float = Field(
+        default=1000.0,
+        gt=0,
+        description="Total pseudo-count of the prior; larger values shrink rare words harder.",
+    )
+    min_count: int = Field(
+        default=5, ge=1, description="Words seen fewer times in a view are not reported."
+    )
+    ngram_max: int = Field(default=1, ge=1, le=3, description="Longest n-gram counted.")
+    stop_words: Literal["english"] | None = Field(
+        default=None, description="english: drop scikit-learn's English stop words first."
+    )
+    pairwise_top: int = Field(
+        default=50, ge=1, description="Words kept per side in pairwise comparisons."
+    )
+    pairwise: bool = Field(default=True, description="Also compare every pair of outlets.")
+    shared_events_only: bool = Field(
+        default=False, description="Count only articles in events two or more outlets covered."
+    )
 
 
 MEASURES = ("balance", "share", "presence")
@@ -530,7 +654,9 @@ class CompareConfig(_Strict):
     Benjamini–Hochberg (analysis/compare/levels.py).
     """
 
-    enabled: bool = True
+    enabled: bool = Field(
+        default=True, description="Compare outlets (and outlet attributes) at all."
+    )
     by: list[str] = Field(
         default_factory=lambda: [S.OUTLET, S.GROUP],
         min_length=1,
@@ -549,29 +675,48 @@ class CompareConfig(_Strict):
             "(% of sentences engaging the frame at all)."
         ),
     )
-    # Outlets (by name) to compare; None: every outlet with enough events.
-    outlets: list[str] | None = None
-    # An outlet is compared only when it covers at least this many events that another
-    # compared outlet also covers.
-    min_events: int = Field(default=3, ge=2)
-    # Syndicated copies (articles.duplicate_of set) would count the same text twice.
-    exclude_duplicates: bool = True
-    n_boot: int = Field(default=2000, ge=100)
-    # Permutations per test; fewer than 2^(shared events) triggers full enumeration.
-    n_perm: int = Field(default=9999, ge=99)
-    ci: float = Field(default=0.95, gt=0, lt=1)
-    # t: bootstrap standard error (rescaled by sqrt(m/(m-1))) with Student-t(m-1)
-    # quantiles, m = events informing the estimate; percentile: plain percentile interval
-    # (narrow with few events; see tests/test_compare_calibration.py).
-    ci_method: Literal["t", "percentile"] = "t"
-    # False discovery rate for Benjamini–Hochberg, over frames x pairs of one attribute
-    # and measure, per view ("view") or over every view at once ("study").
-    fdr: float = Field(default=0.05, gt=0, lt=1)
-    fdr_family: Literal["view", "study"] = "view"
-    # score ~ outlet + event: event fixed effects (cluster-robust by event), a random
-    # event intercept, or no regression.
-    regression: Literal["fixed", "mixed", "none"] = "fixed"
-    fightin_words: FightinWordsConfig = FightinWordsConfig()
+    outlets: list[str] | None = Field(
+        default=None,
+        description="Outlets to compare, by name; null: every outlet with enough events.",
+    )
+    min_events: int = Field(
+        default=3,
+        ge=2,
+        description="An outlet is compared only when it shares at least this many events with "
+        "another compared outlet.",
+    )
+    exclude_duplicates: bool = Field(
+        default=True, description="Leave out syndicated copies (they would count a text twice)."
+    )
+    n_boot: int = Field(default=2000, ge=100, description="Bootstrap resamples of events.")
+    n_perm: int = Field(
+        default=9999,
+        ge=99,
+        description="Permutations per test; fewer than 2^(shared events) means full enumeration.",
+    )
+    ci: float = Field(default=0.95, gt=0, lt=1, description="Confidence level of the intervals.")
+    # Percentile intervals are narrow with few events; see tests/test_compare_calibration.py.
+    ci_method: Literal["t", "percentile"] = Field(
+        default="t",
+        description="t: bootstrap standard error with Student-t quantiles; percentile: plain "
+        "percentile interval.",
+    )
+    fdr: float = Field(
+        default=0.05, gt=0, lt=1, description="False discovery rate for Benjamini–Hochberg."
+    )
+    fdr_family: Literal["view", "study"] = Field(
+        default="view",
+        description="Correct over frames x pairs of one attribute and measure per view, or over "
+        "all views.",
+    )
+    regression: Literal["fixed", "mixed", "none"] = Field(
+        default="fixed",
+        description="score ~ outlet + event with event fixed effects, a random event intercept, "
+        "or none.",
+    )
+    fightin_words: FightinWordsConfig = Field(
+        default=FightinWordsConfig(), description="Distinctive words per outlet."
+    )
 
 
 class BoilerplateConfig(_Strict):
@@ -581,17 +726,25 @@ class BoilerplateConfig(_Strict):
     matched. Lines longer than max_words are never stripped.
     """
 
-    enabled: bool = True
-    # The built-in full-line patterns (analysis/corpus/boilerplate.py): "Advertisement",
-    # "Read more: ...", newsletter sign-ups, cookie notices, copyright lines...
-    builtin: bool = True
-    # More full-line regular expressions, matched case-insensitively against each line.
-    patterns: list[str] = Field(default_factory=list)
-    # A line repeated verbatim in at least this many different articles of one outlet is
-    # the outlet's template ("Story continued below"); None turns this rule off. Lines
-    # with quotation marks are never stripped by this rule.
-    repeated: int | None = Field(default=5, ge=2)
-    max_words: int = Field(default=25, ge=1)
+    enabled: bool = Field(default=True, description="Strip boilerplate lines at all.")
+    builtin: bool = Field(
+        default=True,
+        description='Use the built-in line patterns ("Advertisement", "Read more: ...", cookie '
+        "notices, ...).",
+    )
+    patterns: list[str] = Field(
+        default_factory=list,
+        description="More full-line regular expressions, matched case-insensitively.",
+    )
+    repeated: int | None = Field(
+        default=5,
+        ge=2,
+        description="A line repeated verbatim in this many articles of one outlet is a template "
+        "and stripped; null turns the rule off.",
+    )
+    max_words: int = Field(
+        default=25, ge=1, description="Lines longer than this are never stripped."
+    )
 
     @field_validator("patterns")
     @classmethod
@@ -609,38 +762,60 @@ class BoilerplateConfig(_Strict):
 class DuplicatesConfig(_Strict):
     """Exact and near-duplicate articles, marked with duplicate_of."""
 
-    enabled: bool = True
-    # Jaccard similarity of word shingles at or above which two articles are
-    # near-duplicates (syndicated copies, re-ingested articles). Edited wire copy scores
-    # 0.85-0.90 in the demo and 0.64-1.0 in ABP; the most similar distinct articles
-    # found in ABP (one outlet's pages sharing a template) score up to 0.53.
-    threshold: float = Field(default=0.6, gt=0, le=1)
-    shingle_words: int = Field(default=5, ge=1, le=20)
-    # MinHash permutations for the LSH candidate search; candidates are then checked
-    # with the exact Jaccard similarity.
-    num_perm: int = Field(default=128, ge=16, le=1024)
+    enabled: bool = Field(default=True, description="Mark duplicates at all.")
+    # Edited wire copy scores 0.85-0.90 in the demo and 0.64-1.0 in ABP; the most similar
+    # distinct articles found in ABP (one outlet's template pages) score up to 0.53.
+    threshold: float = Field(
+        default=0.6,
+        gt=0,
+        le=1,
+        description="Jaccard similarity of word shingles at or above which two articles are "
+        "near-duplicates.",
+    )
+    shingle_words: int = Field(default=5, ge=1, le=20, description="Words per shingle.")
+    num_perm: int = Field(
+        default=128,
+        ge=16,
+        le=1024,
+        description="MinHash permutations of the candidate search (candidates are then checked "
+        "exactly).",
+    )
 
 
 class LanguageConfig(_Strict):
     """Language detection (py3langid, offline) and filtering."""
 
-    detect: bool = True
-    # ISO 639-1 codes to keep, e.g. [en]; articles in other languages are rejected with
-    # code "language". None keeps every language.
-    keep: list[str] | None = None
-    # Keep articles whose language could not be determined (too short, no words).
-    keep_undetermined: bool = True
-    # Below this detector confidence the language is left undetermined (null).
-    min_score: float = Field(default=0.5, ge=0, le=1)
-    # Characters from the start of the text given to the detector.
-    sample_chars: int = Field(default=600, ge=50)
+    detect: bool = Field(default=True, description="Detect the language of articles without one.")
+    keep: list[str] | None = Field(
+        default=None,
+        description='ISO 639-1 codes to keep, e.g. [en]; others are rejected (code "language"); '
+        "null keeps all (filter.languages lists them as filtered instead).",
+    )
+    keep_undetermined: bool = Field(
+        default=True, description="Keep articles whose language could not be determined."
+    )
+    min_score: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Below this detector confidence the language is left undetermined.",
+    )
+    sample_chars: int = Field(
+        default=600,
+        ge=50,
+        description="Characters from the start of the text given to the detector.",
+    )
 
 
 class DatesConfig(_Strict):
     """Plausible publication dates; others are reported and left missing."""
 
-    earliest: date = date(1900, 1, 1)
-    latest: date = date(2100, 1, 1)
+    earliest: date = Field(
+        default=date(1900, 1, 1), description="Earlier dates are reported and left missing."
+    )
+    latest: date = Field(
+        default=date(2100, 1, 1), description="Later dates are reported and left missing."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> DatesConfig:
@@ -652,14 +827,21 @@ class DatesConfig(_Strict):
 class IngestConfig(_Strict):
     """How the corpus is cleaned on the way in."""
 
-    boilerplate: BoilerplateConfig = BoilerplateConfig()
-    duplicates: DuplicatesConfig = DuplicatesConfig()
-    language: LanguageConfig = LanguageConfig()
-    dates: DatesConfig = DatesConfig()
-    # For studies without an outlets file: outlet field -> article column it is read
-    # from, e.g. {group: bias_text}. An outlet's most common value is used; conflicts
-    # are reported in problems.csv.
-    outlet_metadata: dict[str, str] = Field(default_factory=dict)
+    boilerplate: BoilerplateConfig = Field(
+        default=BoilerplateConfig(), description="Boilerplate lines stripped from the text."
+    )
+    duplicates: DuplicatesConfig = Field(
+        default=DuplicatesConfig(), description="Exact and near-duplicate articles."
+    )
+    language: LanguageConfig = Field(
+        default=LanguageConfig(), description="Language detection and rejection."
+    )
+    dates: DatesConfig = Field(default=DatesConfig(), description="Plausible publication dates.")
+    outlet_metadata: dict[str, str] = Field(
+        default_factory=dict,
+        description="Without an outlets file: outlet field -> article column it is read from, "
+        "e.g. {group: bias_text} (each outlet's most common value).",
+    )
 
     @field_validator("outlet_metadata")
     @classmethod
@@ -673,29 +855,183 @@ class IngestConfig(_Strict):
         return mapping
 
 
+class FilterConfig(_Strict):
+    """Which records the study analyses.
+
+    A record must pass every filter that is set. Each record filtered out is listed in
+    ``build/<study>/filtered.csv`` with the filter that removed it, and counted by
+    ``framing validate``; nothing is dropped silently.
+    """
+
+    keywords: list[str] = Field(
+        default_factory=list,
+        description="Keep records whose title or text contains one of these words or phrases "
+        "(whole words, case-insensitive).",
+    )
+    patterns: list[str] = Field(
+        default_factory=list,
+        description="Keep records matching one of these regular expressions (case-insensitive); "
+        "with keywords, matching either suffices.",
+    )
+    search_in: list[Literal["title", "text"]] = Field(
+        default_factory=lambda: ["title", "text"],
+        min_length=1,
+        description="The fields keywords and patterns are looked for in.",
+    )
+    date_from: date | None = Field(
+        default=None, description="Keep records published on or after this day (UTC)."
+    )
+    date_to: date | None = Field(
+        default=None, description="Keep records published on or before this day (UTC)."
+    )
+    keep_undated: bool = Field(
+        default=False, description="With a date range, keep records that have no date."
+    )
+    languages: list[str] | None = Field(
+        default=None, description="Keep records in these languages (ISO 639-1, as detected)."
+    )
+    outlets: list[str] | None = Field(
+        default=None, description="Keep only these outlets (names as in the articles)."
+    )
+    exclude_outlets: list[str] = Field(default_factory=list, description="Leave out these outlets.")
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(
+                    f"pattern {p!r} is not a valid regular expression: {exc}"
+                ) from None
+        return patterns
+
+    @model_validator(mode="after")
+    def _range(self) -> FilterConfig:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
+        both = sorted(set(self.outlets or ()) & set(self.exclude_outlets))
+        if both:
+            raise ValueError(f"outlet(s) {both} are both kept (outlets) and left out")
+        return self
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.keywords
+            or self.patterns
+            or self.date_from
+            or self.date_to
+            or self.languages is not None
+            or self.outlets is not None
+            or self.exclude_outlets
+        )
+
+
+class SentencesConfig(_Strict):
+    """Sentence units. Fragments (cut-off text, stray headings) are kept in the sentences
+    table with ``fragment`` true, but are not scored, aggregated or sampled for coding."""
+
+    # Measured on NeuS and ABP (analysis/text/sentences.py, benchmarks/fragments.py).
+    min_words: int = Field(
+        default=MIN_SENTENCE_WORDS,
+        ge=1,
+        description="Units with fewer words are fragments, left out of scoring and counted.",
+    )
+
+
+class CodingConfig(_Strict):
+    """Human coding: the export's overlap between coders, intervals, adjudication."""
+
+    overlap: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Share of an exported sample that every coder codes, for intercoder agreement.",
+    )
+    adjudication: str = Field(
+        default="adjudication.csv",
+        description="CSV resolving coder disagreements (doc_id, char_start, char_end, field, "
+        "code), relative to the study folder; read when it exists.",
+    )
+    n_boot: int = Field(
+        default=2000, ge=100, description="Bootstrap resamples of units for agreement intervals."
+    )
+    ci: float = Field(
+        default=0.95, gt=0, lt=1, description="Confidence level of agreement intervals."
+    )
+
+
 class StudyConfig(_Strict):
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
-    description: str = ""
-    synthetic: bool = False
-    corpus: list[CorpusSource] = Field(min_length=1)
-    outlets: str | None = None
-    gold: str | None = None
-    seed: int = 0
-    embedding: EmbeddingConfig = EmbeddingConfig()
-    scoring: ScoringConfig = ScoringConfig()
+    """``study.yaml``: one study's corpus, codebook and the settings of every stage."""
+
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="The study's name (default: its folder's name); outputs go to build/<name>/.",
+    )
+    description: str = Field(default="", description="What the study is; shown on index.html.")
+    synthetic: bool = Field(
+        default=False, description="The corpus is invented (index.html says so)."
+    )
+    corpus: list[CorpusSource] = Field(
+        min_length=1, description="The article files and how their columns map onto the schema."
+    )
+    outlets: str | None = Field(
+        default=None,
+        description="CSV of outlet, country, ownership, language, group; null: derived from "
+        "the articles.",
+    )
+    gold: str | list[str] | None = Field(
+        default=None,
+        description="CSV file(s) of human codes (see `framing annotate`), relative to the "
+        "study folder.",
+    )
+    seed: int = Field(
+        default=0, description="Seed of every random step (bootstrap, sampling, UMAP)."
+    )
+    filter: FilterConfig = Field(
+        default=FilterConfig(),
+        description="Which records the study selects; the others are listed in filtered.csv.",
+    )
+    sentences: SentencesConfig = Field(
+        default=SentencesConfig(), description="Sentence units and fragments."
+    )
+    embedding: EmbeddingConfig = Field(
+        default=EmbeddingConfig(), description="The sentence embedding model."
+    )
+    scoring: ScoringConfig = Field(
+        default=ScoringConfig(), description="How sentences are scored on the frames."
+    )
     voice: VoiceConfig = Field(
         default=VoiceConfig(), description="How the own and reported views use voice spans."
     )
-    aggregate: AggregateConfig = AggregateConfig()
-    topics: TopicsConfig = TopicsConfig()
-    events: EventsConfig = EventsConfig()
-    compare: CompareConfig = CompareConfig()
-    ingest: IngestConfig = IngestConfig()
+    coding: CodingConfig = Field(
+        default=CodingConfig(), description="Human coding: sampling, overlap, adjudication."
+    )
+    aggregate: AggregateConfig = Field(
+        default=AggregateConfig(), description="Outlet means of article scores."
+    )
+    topics: TopicsConfig = Field(default=TopicsConfig(), description="Topics by outlet.")
+    events: EventsConfig = Field(default=EventsConfig(), description="Event alignment.")
+    compare: CompareConfig = Field(
+        default=CompareConfig(), description="Outlets compared within events."
+    )
+    ingest: IngestConfig = Field(
+        default=IngestConfig(), description="How the corpus is cleaned on the way in."
+    )
     collect: CollectConfig | None = Field(
         default=None,
         description="Where `framing collect` gathers coverage from (README: Collecting coverage).",
     )
-    codebook: Codebook
+    codebook: Codebook = Field(description="The frames and their poles.")
+
+    @property
+    def gold_files(self) -> list[str]:
+        """The gold files as a list (``gold`` may name one file or several)."""
+        if self.gold is None:
+            return []
+        return [self.gold] if isinstance(self.gold, str) else list(self.gold)
 
 
 class Study:

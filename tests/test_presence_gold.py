@@ -11,6 +11,8 @@ from analysis.frames.thresholds import frame_thresholds
 from analysis.study import Codebook, ScoringConfig
 from tests.conftest import TINY_CODEBOOK
 
+CODEBOOK = Codebook.model_validate(TINY_CODEBOOK)
+
 
 def test_f1_optimal_threshold_by_hand():
     # framed: the three highest, plus one low outlier
@@ -58,28 +60,45 @@ def test_gold_file_errors_name_line_and_field(tmp_path):
     path = tmp_path / "gold.csv"
     path.write_text("doc_id,char_start,char_end,pole\na,0,5,x\nb,zero,5,y\n")
     with pytest.raises(CorpusError, match=r"gold\.csv, line 3, field 'char_start': not an integer"):
-        load_gold(path)
+        load_gold(path, CODEBOOK)
     path.write_text("doc_id,start\n")
     with pytest.raises(CorpusError, match=r"field 'char_start': missing column"):
-        load_gold(path)
+        load_gold(path, CODEBOOK)
 
 
 def test_thresholds_from_gold_config_or_default():
-    codebook = Codebook.model_validate(TINY_CODEBOOK)
-    relevance = np.array([[0.9], [0.8], [0.3], [0.2]])
+    codebook = CODEBOOK
+    relevance = np.array([[0.9], [0.8], [0.3], [0.2], [0.1]])
     gold = pd.DataFrame(
         {
-            "gold_pole": ["heroic_sacrifice", "cannon_fodder", None, None],
-            "gold_voice": ["authorial"] * 4,
+            "gold_sacrifice": ["heroic_sacrifice", "cannon_fodder", "none", "none", None],
+            "gold_voice": ["authorial"] * 5,
         }
     )
-    t = frame_thresholds(relevance, codebook, ScoringConfig(), gold)
+    enough = ScoringConfig(min_gold_per_code=1)
+    t = frame_thresholds(relevance, codebook, enough, gold)
     assert t.loc[0, S.THRESHOLD] == pytest.approx(0.8) and t.loc[0, S.THRESHOLD_SOURCE] == "gold"
-    assert t.loc[0, S.F1] == pytest.approx(1.0) and t.loc[0, S.N_CODED] == 4
+    assert t.loc[0, S.F1] == pytest.approx(1.0) and t.loc[0, S.N_CODED] == 4  # last: uncoded
     t = frame_thresholds(relevance, codebook, ScoringConfig(presence_threshold=0.5), gold)
     assert (t.loc[0, S.THRESHOLD], t.loc[0, S.THRESHOLD_SOURCE]) == (0.5, "config")
     t = frame_thresholds(relevance, codebook, ScoringConfig(default_threshold=0.4), None)
     assert (t.loc[0, S.THRESHOLD], t.loc[0, S.THRESHOLD_SOURCE]) == (0.4, "default")
+
+
+def test_a_tiny_gold_set_is_reported_but_does_not_set_thresholds(caplog):
+    relevance = np.array([[0.9], [0.8], [0.3], [0.2]])
+    gold = pd.DataFrame({"gold_sacrifice": ["heroic_sacrifice", "cannon_fodder", "none", "none"]})
+    config = ScoringConfig(default_threshold=0.4, min_gold_per_code=2)
+    with caplog.at_level("INFO", logger="analysis.frames.thresholds"):
+        t = frame_thresholds(relevance, CODEBOOK, config, gold)
+    assert (t.loc[0, S.THRESHOLD], t.loc[0, S.THRESHOLD_SOURCE]) == (0.4, "default")
+    assert t.loc[0, S.N_CODED] == 4  # still reported
+    assert "heroic_sacrifice 1, cannon_fodder 1, none 2" in t.loc[0, S.NOTE]
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "gold set too small" in warnings[0].getMessage()
+    # at the minimum, the gold set decides
+    config = ScoringConfig(min_gold_per_code=1)
+    assert frame_thresholds(relevance, CODEBOOK, config, gold).loc[0, S.THRESHOLD_SOURCE] == "gold"
 
 
 def test_article_score_counts_absent_sentences_as_neutral():
@@ -114,3 +133,48 @@ def test_outlet_means_weight_articles_equally():
     )
     out = outlet_frames(art, n_boot=200, ci=0.95, seed=1)
     assert out.loc[0, S.MEAN] == pytest.approx(0.3) and out.loc[0, S.N_ARTICLES] == 3
+
+
+def test_tiny_gold_set_is_reported_in_one_line_without_sklearn_warnings(
+    make_study, build_root, caplog, recwarn
+):
+    import yaml
+
+    import analysis.stages  # noqa: F401
+    from analysis.pipeline import load_table, run
+    from analysis.study import Study
+
+    folder = make_study()
+    study = Study.load(folder, build_root)
+    run(study, targets=["sentences"])
+    sentences = load_table(study, "sentences")
+    wanted = {
+        "The nation will remember the glorious heroes for ever.": "heroic_sacrifice",
+        "They were expendable bodies thrown into a meat grinder.": "cannon_fodder",
+        "The meeting took place in the capital.": "none",
+    }
+    picked = sentences[sentences[S.TEXT].isin(wanted)].groupby(S.TEXT).head(3)
+    rows = [
+        f"{r.doc_id},{r.char_start},{r.char_end},x,{wanted[r.text]},authorial"
+        for r in picked.itertuples()
+    ]
+    (folder / "gold.csv").write_text(
+        "doc_id,char_start,char_end,coder,sacrifice,voice\n" + "\n".join(rows) + "\n"
+    )
+    config = yaml.safe_load((folder / "study.yaml").read_text())
+    config["gold"] = "gold.csv"
+    (folder / "study.yaml").write_text(yaml.safe_dump(config))
+    study = Study.load(folder, build_root)
+    with caplog.at_level("INFO"):
+        run(study, targets=["frame_scores", "validation"])
+    thresholds = load_table(study, "frame_thresholds")
+    assert list(thresholds[S.THRESHOLD_SOURCE]) == ["default"]
+    assert thresholds.loc[0, S.N_CODED] == len(picked) <= 9
+    too_small = [r for r in caplog.records if "gold set too small" in r.getMessage()]
+    assert len(too_small) == 1 and too_small[0].levelname == "WARNING"
+    validation = load_table(study, "validation")
+    counts = validation[validation["metric"] == "n_gold"].set_index("label")["support"]
+    assert counts.sum() == len(picked)  # the tiny gold set is still reported
+    assert "supervised" not in set(validation["method"])  # no classifier on 3 per code
+    noisy = [w for w in recwarn.list if "sklearn" in w.filename or "sklearn" in str(w.category)]
+    assert noisy == [], [str(w.message) for w in noisy]

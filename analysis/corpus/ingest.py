@@ -29,15 +29,22 @@ from analysis import schema as S
 from analysis.corpus.boilerplate import BoilerplateStripper
 from analysis.corpus.dates import DateParser
 from analysis.corpus.dedup import DuplicateFinder
+from analysis.corpus.filters import apply_filters
 from analysis.corpus.language import LanguageDetector
 from analysis.corpus.mapping import STRING_FIELDS, map_records
 from analysis.corpus.normalize import normalize_field, normalize_text
 from analysis.corpus.outlets import load_outlets
 from analysis.corpus.readers import display_path, read_source
-from analysis.corpus.report import problem, problems_frame, reject, rejects_frame
+from analysis.corpus.report import (
+    filtered_frame,
+    problem,
+    problems_frame,
+    reject,
+    rejects_frame,
+)
 from analysis.corpus.validate import validate_records
 from analysis.errors import CorpusError, FramingError
-from analysis.io import write_text
+from analysis.io import write_csv
 from analysis.study import Study, configured
 
 log = logging.getLogger(__name__)
@@ -64,6 +71,7 @@ class IngestResult:
     boilerplate: pd.DataFrame
     outlets: pd.DataFrame
     n_read: int
+    filtered: pd.DataFrame = field(default_factory=lambda: filtered_frame([]))
     read_per_file: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per step
     # Per outlet and language: articles kept and left out by ingest.language.keep
@@ -77,6 +85,10 @@ class IngestResult:
     @property
     def n_rejected(self) -> int:
         return len(self.rejects)
+
+    @property
+    def n_filtered(self) -> int:
+        return len(self.filtered)
 
 
 def ingest(study: Study) -> IngestResult:
@@ -125,6 +137,8 @@ def ingest(study: Study) -> IngestResult:
     with timer("language"):
         df, found, languages = _languages(df, cfg.language)
         rejects += found
+    with timer("filter"):
+        df, left_out = apply_filters(df, study.config.filter, str(study.root / "study.yaml"))
     with timer("duplicates"):
         df = _duplicates(df, cfg.duplicates)
     with timer("finish"):
@@ -138,21 +152,25 @@ def ingest(study: Study) -> IngestResult:
         boilerplate=boilerplate,
         outlets=outlets,
         n_read=n_read,
+        filtered=filtered_frame(left_out),
         read_per_file=dict(sorted(read_per_file.items())),
         seconds=timer.seconds,
         languages=languages,
     )
-    if result.n_kept + result.n_rejected != n_read:
+    if result.n_kept + result.n_rejected + result.n_filtered != n_read:
         raise FramingError(
             f"internal error: {n_read} records read but {result.n_kept} kept + "
-            f"{result.n_rejected} rejected; a record was lost during ingestion",
+            f"{result.n_rejected} rejected + {result.n_filtered} filtered; a record was lost "
+            "during ingestion",
             hint="please report this with the corpus file that triggers it",
         )
     log.info(
-        "ingest: %d records read, %d kept, %d rejected, %d problem(s), %d boilerplate line(s)",
+        "ingest: %d records read, %d kept, %d rejected, %d filtered out (filtered.csv), "
+        "%d problem(s), %d boilerplate line(s)",
         n_read,
         result.n_kept,
         result.n_rejected,
+        result.n_filtered,
         len(result.problems),
         len(boilerplate),
     )
@@ -406,8 +424,9 @@ def write_reports(study: Study, result: IngestResult) -> None:
     for name, table in (
         ("languages", result.languages),  # kept and left out per outlet and language
         ("rejects", result.rejects),
+        ("filtered", result.filtered),
         ("problems", result.problems),
         ("boilerplate", result.boilerplate),
         ("outlets", result.outlets),  # a starting point for a study's own outlets file
     ):
-        write_text(study.build_dir / f"{name}.csv", table.to_csv(index=False))
+        write_csv(table, study.build_dir / f"{name}.csv")

@@ -26,6 +26,27 @@ def reject(file: str, row: int | None, code: str, reason: str, **where: str | No
     return _row(file, row, code, reason, **where)
 
 
+def filtered(
+    source_file: str,
+    source_row: int | None,
+    code: str,
+    reason: str,
+    *,
+    doc_id: str | None = None,
+    field: str | None = None,
+) -> dict[str, Any]:
+    """A record the study's ``filter:`` left out (same columns as a reject)."""
+    assert code in S.FILTER_CODES, code
+    return {
+        S.SOURCE_FILE: source_file,
+        S.SOURCE_ROW: source_row,
+        S.DOC_ID: doc_id,
+        S.FIELD: field,
+        S.REJECT_CODE: code,
+        S.REJECT_REASON: reason,
+    }
+
+
 def problem(
     file: str, row: int | None, code: str, reason: str, value: Any = None, **where: str | None
 ) -> Row:
@@ -56,6 +77,10 @@ def shorten(value: str, limit: int = _MAX_VALUE_CHARS) -> str:
 
 def rejects_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return _frame(rows, REJECT_COLUMNS)
+
+
+def filtered_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return S.FILTERED.validate(_frame(rows, REJECT_COLUMNS))
 
 
 def problems_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -39,10 +39,16 @@ def summarize(result: IngestResult) -> dict[str, Any]:
     published = articles.get(S.PUBLISHED, pd.Series(pd.NaT, index=articles.index))
     languages = articles[S.LANGUAGE].fillna(UNDETERMINED).value_counts()
     boiler = result.boilerplate
+    filtered = result.filtered
     return {
         "records_read": result.n_read,
         "kept": result.n_kept,
         "rejected": result.n_rejected,
+        "filtered": result.n_filtered,
+        "filtered_by_reason": [
+            {"code": str(code), "n": int(n)}
+            for code, n in filtered[S.REJECT_CODE].value_counts().items()
+        ],
         "files": files,
         "rejected_by_reason": [
             {"code": code, "field": None if pd.isna(fld) else fld, "n": int(n)}
@@ -96,6 +102,9 @@ def format_summary(name: str, summary: dict[str, Any], build_dir: str | None = N
     for item in n["rejected_by_reason"]:
         where = f" ({item['field']})" if item["field"] else ""
         lines.append(f"      {item['n']:>9,}  {item['code']}{where}")
+    lines.append(f"  filtered out   {n.get('filtered', 0):>9,}  (study.yaml `filter:`)")
+    for item in n.get("filtered_by_reason", []):
+        lines.append(f"      {item['n']:>9,}  {item['code']}")
     if len(n["files"]) > 1:
         lines.append("  per file (read / kept / rejected)")
         for f in n["files"][:20]:
@@ -132,6 +141,8 @@ def format_summary(name: str, summary: dict[str, Any], build_dir: str | None = N
         + (f": {rules}" if rules else "")
     )
     if build_dir:
-        files = "rejects.csv, problems.csv, boilerplate.csv, outlets.csv, languages.csv"
+        files = (
+            "rejects.csv, filtered.csv, problems.csv, boilerplate.csv, outlets.csv, languages.csv"
+        )
         lines.append(f"  details in {build_dir}/: {files}")
     return "\n".join(lines)

@@ -27,8 +27,10 @@ from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, Stratifi
 from threadpoolctl import threadpool_limits
 
 from analysis import schema as S
+from analysis.errors import StudyConfigError
 from analysis.frames.axes import frame_score_table
-from analysis.frames.gold import GOLD_PREFIX, NONE, gold_labels
+from analysis.frames.gold import frame_gold
+from analysis.frames.thresholds import code_counts, too_small
 from analysis.study import Codebook
 
 
@@ -194,6 +196,20 @@ def cv_groups(articles: pd.DataFrame, sentences: pd.DataFrame) -> np.ndarray:
     return sentences[S.DOC_ID].to_numpy()
 
 
+def check_gold_size(gold: pd.DataFrame, codebook: Codebook, minimum: int) -> None:
+    """Refuse to train on a gold set with fewer than ``minimum`` sentences of some code."""
+    small = {f.id: code_counts(gold, f) for f in codebook.frames}
+    small = {k: v for k, v in small.items() if too_small(v, minimum)}
+    if small:
+        raise StudyConfigError(
+            "scoring.method is 'supervised' but the gold set is too small to train on: "
+            + "; ".join(f"{k} {v}" for k, v in small.items())
+            + f" (scoring.min_gold_per_code is {minimum})",
+            hint="code more sentences (`framing annotate export`), or use "
+            "`scoring: {method: axis}`",
+        )
+
+
 def supervised_scores(
     sentences: pd.DataFrame,
     X: np.ndarray,
@@ -216,15 +232,12 @@ def supervised_scores(
     """
     if units is None or X_units is None:
         units, X_units = sentences.iloc[0:0].assign(**{S.VIEW: []}), np.zeros((0, X.shape[1]))
-    coded = gold[GOLD_PREFIX + S.POLE].notna().to_numpy().copy()
-    if GOLD_PREFIX + S.VOICE in gold.columns:
-        coded |= gold[GOLD_PREFIX + S.VOICE].notna().to_numpy()
     row_of = {k: i for i, k in enumerate(sentences[S.SENT_KEY])}
     unit_rows = units[S.SENT_KEY].map(row_of).to_numpy(dtype=int)
     X_units = np.asarray(X_units).reshape(len(units), -1)
     positions, relevance, present, rows = [], [], [], []
     for frame in codebook.frames:
-        labels = gold_labels(gold[GOLD_PREFIX + S.POLE], frame)
+        labels, coded = frame_gold(gold, frame)
         proba, unit_proba, classes = cross_fitted_units(
             X, labels, coded, groups, seed, X_units, unit_rows
         )
@@ -235,7 +248,7 @@ def supervised_scores(
         b = by_class.get(frame.poles[1].id, zero) if frame.bipolar else zero
         positions.append(a - b)
         relevance.append(a + b)
-        present.append(classes[both.argmax(axis=1)] != NONE)
+        present.append(classes[both.argmax(axis=1)] != S.NONE_CODE)
         rows.append(
             {
                 S.FRAME: frame.id,
@@ -243,6 +256,7 @@ def supervised_scores(
                 S.THRESHOLD_SOURCE: "supervised",
                 S.F1: None,
                 S.N_CODED: int(coded.sum()),
+                S.NOTE: None,
             }
         )
     keys = pd.concat([sentences.assign(**{S.VIEW: S.VIEWS[0]}), units], ignore_index=True)

@@ -23,6 +23,7 @@ STAGES = (
     "frame_scores",
     "aggregate",
     "validation",
+    "intercoder",
     "topics",
     "topic_prevalence",
     "comparisons",

@@ -30,6 +30,7 @@ def _corpus_files(study: Study):
         "articles": S.ARTICLES,
         "outlets": S.OUTLETS,
         "rejects": S.REJECTS,
+        "filtered": S.FILTERED,
         "problems": S.PROBLEMS,
         "boilerplate": S.BOILERPLATE,
     },
@@ -37,6 +38,7 @@ def _corpus_files(study: Study):
         "corpus": [c.model_dump(mode="json") for c in s.config.corpus],
         "outlets": s.config.outlets,
         "ingest": s.config.ingest.model_dump(mode="json"),
+        "filter": s.config.filter.model_dump(mode="json"),
     },
     raw_files=_corpus_files,
 )
@@ -47,16 +49,19 @@ def articles_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     write_reports(study, result)
     if result.n_kept == 0:
         raise CorpusError(
-            f"all {result.n_read} records were rejected; nothing to analyse",
+            f"all {result.n_read} records were rejected or filtered out "
+            f"({result.n_rejected} rejected, {result.n_filtered} filtered); nothing to analyse",
             path=str(study.build_dir / "rejects.csv"),
             hint=f"see the reasons there, or run `framing validate {study.root}`",
         )
     ctx.count("articles_read", result.n_read)
     ctx.count("articles_rejected", result.n_rejected)
+    ctx.count("articles_filtered", result.n_filtered)
     return {
         "articles": result.articles,
         "outlets": result.outlets,
         "rejects": result.rejects,
+        "filtered": result.filtered,
         "problems": result.problems,
         "boilerplate": result.boilerplate,
     }

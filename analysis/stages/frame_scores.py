@@ -9,10 +9,10 @@ from analysis import schema as S
 from analysis.errors import StudyConfigError
 from analysis.frames.axes import fit_codebook, score_sentences
 from analysis.frames.gold import gold_files, study_gold
-from analysis.frames.supervised import cv_groups, supervised_scores
+from analysis.frames.supervised import check_gold_size, cv_groups, supervised_scores
 from analysis.frames.thresholds import frame_thresholds
 from analysis.pipeline import Context, register
-from analysis.stages.vectors import encode, sentence_vectors, unit_vectors
+from analysis.stages.vectors import encode, scored, sentence_vectors, unit_vectors
 
 
 @register(
@@ -23,6 +23,7 @@ from analysis.stages.vectors import encode, sentence_vectors, unit_vectors
         "codebook": s.config.codebook.model_dump(),
         "scoring": s.config.scoring.model_dump(),
         "gold": s.config.gold,
+        "coding": s.config.coding.adjudication,
         "embedding": s.config.embedding.identity(),
     },
     raw_files=gold_files,
@@ -35,8 +36,10 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     codes are per sentence) and applied to units alike.
     """
     study = ctx.study
-    sentences, X = sentence_vectors(ctx)
+    sentences, X = scored(*sentence_vectors(ctx))
     units, X_units = unit_vectors(ctx)
+    kept = units[S.SENT_KEY].isin(set(sentences[S.SENT_KEY])).to_numpy()  # no fragments
+    units, X_units = units[kept].reset_index(drop=True), X_units[kept]
     gold = study_gold(study, sentences)
     if study.config.scoring.method == "supervised":
         if gold is None:
@@ -45,6 +48,7 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
                 hint="add `gold: <coded sentences.csv>` to study.yaml (see `framing annotate`), "
                 "or use `scoring: {method: axis}`",
             )
+        check_gold_size(gold, study.config.codebook, study.config.scoring.min_gold_per_code)
         groups = cv_groups(ctx.table("articles"), sentences)
         scores, thresholds = supervised_scores(
             sentences, X, gold, study.config.codebook, groups, study.config.seed, units, X_units

@@ -12,7 +12,7 @@ from analysis.frames.gold import gold_files, study_gold
 from analysis.frames.supervised import cv_groups
 from analysis.frames.validation import validate_codes, validation_table
 from analysis.pipeline import Context, register
-from analysis.stages.vectors import encode, sentence_vectors
+from analysis.stages.vectors import encode, scored, sentence_vectors
 from analysis.text.voice_eval import span_validation_rows
 from analysis.text.voice_gold import load_gold_articles
 
@@ -25,6 +25,7 @@ def _validation_files(study):
 
 
 log = logging.getLogger(__name__)
+N_BOOT = 1000  # resamples behind each validation interval
 
 
 @register(
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
     config=lambda s: {
         "codebook": s.config.codebook.model_dump(),
         "gold": s.config.gold,
+        "coding": s.config.coding.adjudication,
+        "min_gold_per_code": s.config.scoring.min_gold_per_code,
         "gold_spans": s.config.voice.gold_spans,
         "seed": s.config.seed,
         "embedding": s.config.embedding.identity(),
@@ -43,7 +46,7 @@ log = logging.getLogger(__name__)
 def validation_stage(ctx: Context) -> dict[str, pd.DataFrame | None]:
     """F1, AUC and Krippendorff's alpha of the automated codes against the gold codes."""
     study = ctx.study
-    sentences, X = sentence_vectors(ctx)
+    sentences, X = scored(*sentence_vectors(ctx))
     gold = study_gold(study, sentences)
     if gold is None:
         log.info("validation: the study has no gold codes (`gold:` in study.yaml); skipped")
@@ -52,7 +55,15 @@ def validation_stage(ctx: Context) -> dict[str, pd.DataFrame | None]:
         study.config.codebook, lambda texts: encode(ctx, texts, desc="codebook exemplars")
     )
     groups = cv_groups(ctx.table("articles"), sentences)
-    table = validate_codes(sentences, X, gold, scorer, groups, study.config.seed)
+    table = validate_codes(
+        sentences,
+        X,
+        gold,
+        scorer,
+        groups,
+        study.config.seed,
+        study.config.scoring.min_gold_per_code,
+    )
     if study.config.voice.gold_spans:
         articles = ctx.table("articles")
         texts = dict(zip(articles[S.DOC_ID], articles[S.TEXT], strict=True))
@@ -69,3 +80,7 @@ def validation_stage(ctx: Context) -> dict[str, pd.DataFrame | None]:
             dict(zip(f1[S.FRAME], f1[S.VALUE].round(3), strict=True)),
         )
     return {"validation": table}
+
+
+def _count(code: str, n: int) -> dict:
+    return {"metric": "n_gold", "label": code, "value": float(n), "support": n}

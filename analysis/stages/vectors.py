@@ -61,6 +61,15 @@ def unit_vectors(ctx: Context) -> tuple[pd.DataFrame, np.ndarray]:
     return read_matrix(ctx.table_path("voice_units"), S.EMBEDDING)
 
 
+def scored(sentences: pd.DataFrame, X: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """The sentences that are scored (fragments are not, ``sentences.min_words``) and
+    their vectors."""
+    if S.FRAGMENT not in sentences.columns:
+        return sentences, X
+    keep = ~sentences[S.FRAGMENT].to_numpy(dtype=bool)
+    return sentences[keep].reset_index(drop=True), X[keep]
+
+
 def check_aligned(sentences: pd.DataFrame, keys: pd.DataFrame, vectors: np.ndarray) -> None:
     """The embeddings must hold one vector per sentence, in the same order."""
     aligned = (
