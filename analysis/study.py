@@ -259,13 +259,64 @@ class AggregateConfig(_Strict):
     ci: float = Field(default=0.95, gt=0, lt=1)
 
 
+class FinetuneConfig(_Strict):
+    """Fine-tuning of the sentence encoder on the gold codes (``scoring.method: finetuned``).
+
+    The defaults were measured on BABE (benchmarks/babe_scorers.py); a model is trained
+    per frame and per cross-fitting fold, and kept in build/<study>/finetuned/.
+    """
+
+    strategy: Literal["head", "contrastive"] = Field(
+        default="head",
+        description="`head`: a linear head trained end to end with the encoder; "
+        "`contrastive`: SetFit-style sentence pairs tune the encoder, then a linear head.",
+    )
+    epochs: int = Field(default=1, ge=1, description="Passes over the coded sentences.")
+    batch_size: int = Field(default=16, ge=2, description="Sentences (or pairs) per step.")
+    learning_rate: float = Field(
+        default=5e-5, gt=0, description="Peak learning rate of the encoder's trained layers."
+    )
+    head_learning_rate: float = Field(
+        default=1e-3, gt=0, description="Peak learning rate of the classification head."
+    )
+    weight_decay: float = Field(default=0.01, ge=0, description="AdamW weight decay.")
+    warmup_ratio: float = Field(
+        default=0.1, ge=0, lt=1, description="Share of steps with a linear learning-rate warm-up."
+    )
+    max_seq_length: int = Field(
+        default=128, ge=8, description="Tokens per sentence kept; longer ones are truncated."
+    )
+    train_layers: int | None = Field(
+        default=2,
+        ge=1,
+        description="How many of the encoder's top transformer layers train (null: all); "
+        "fewer is faster and the saved model smaller.",
+    )
+    pairs_per_sentence: int = Field(
+        default=1, ge=1, description="Contrastive strategy only: sentence pairs drawn per sentence."
+    )
+    device: Literal["auto", "cpu", "cuda", "mps"] = Field(
+        default="auto", description="Where to train: `auto` takes a GPU when torch sees one."
+    )
+    threads: int = Field(
+        default=1,
+        ge=1,
+        description="CPU threads for torch; results are bit-identical only for the same count.",
+    )
+
+
 class ScoringConfig(_Strict):
     """How sentences are scored on the codebook's frames."""
 
     # "axis": the codebook's pole axes (no training data needed). "supervised": a
     # classifier on embeddings fitted on the study's gold codes (needs `gold:`); its
-    # position is P(pole A) − P(pole B) and its relevance P(either pole).
-    method: Literal["axis", "supervised"] = "axis"
+    # position is P(pole A) − P(pole B) and its relevance P(either pole). "finetuned":
+    # the same, from the encoder itself fine-tuned on the gold codes (see `finetune`).
+    method: Literal["axis", "supervised", "finetuned"] = "axis"
+    finetune: FinetuneConfig = Field(
+        default_factory=FinetuneConfig,
+        description="Settings of `method: finetuned` (ignored by the other methods).",
+    )
 
     # Relevance at or above which a sentence counts as engaging a frame. None: choose it
     # per frame on the study's gold codes (F1-optimal), or use default_threshold when the

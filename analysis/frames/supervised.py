@@ -114,14 +114,18 @@ def cross_fitted_proba(
     groups: np.ndarray,
     seed: int,
     n_splits: int = 5,
+    estimator: BaseEstimator | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """P(class) for every sentence; coded sentences get out-of-fold predictions.
 
     A model fitted on all coded sentences scores the uncoded ones; each coded sentence is
     scored by a model that did not see its group, so a study's aggregates never contain
-    a classifier's memory of its own training labels.
+    a classifier's memory of its own training labels. ``estimator`` (default: the
+    embedding classifier) is any classifier with ``fit(X, y, groups)``; ``X`` may be an
+    array of texts.
     """
-    estimator = EmbeddingClassifier(random_state=seed)
+    if estimator is None:
+        estimator = EmbeddingClassifier(random_state=seed)
     full = clone(estimator).fit(X[coded], labels[coded], groups[coded])
     classes = full.classes_
     proba = np.zeros((len(X), len(classes)))

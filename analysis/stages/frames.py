@@ -9,6 +9,7 @@ from analysis import schema as S
 from analysis.aggregate import article_frames, outlet_frames
 from analysis.errors import CorpusError, StudyConfigError
 from analysis.frames.axes import PoleAxisScorer, score_sentences
+from analysis.frames.finetune import FinetunedClassifier, resolve_device
 from analysis.frames.gold import GOLD_PREFIX, align_gold, load_gold
 from analysis.frames.supervised import cross_fitted_proba
 from analysis.frames.thresholds import frame_thresholds
@@ -53,17 +54,25 @@ def _gold_files(study):
     return [study.path(study.config.gold)] if study.config.gold else []
 
 
+def _scoring_config(study) -> dict:
+    """What frame scores depend on; a fine-tuned model also on the device type it ran on."""
+    config = {
+        "codebook": study.config.codebook.model_dump(),
+        "scoring": study.config.scoring.model_dump(),
+        "gold": study.config.gold,
+        "embedding": study.config.embedding.identity(),
+    }
+    if study.config.scoring.method == "finetuned":
+        config["device"] = resolve_device(study.config.scoring.finetune.device)
+    return config
+
+
 @register(
     "frame_scores",
     version="3",
     inputs=("articles", "sentences", "embeddings"),
     outputs=("frame_scores", "frame_thresholds"),
-    config=lambda s: {
-        "codebook": s.config.codebook.model_dump(),
-        "scoring": s.config.scoring.model_dump(),
-        "gold": s.config.gold,
-        "embedding": s.config.embedding.identity(),
-    },
+    config=_scoring_config,
     raw_files=_gold_files,
 )
 def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
@@ -76,7 +85,7 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     if not aligned:
         raise RuntimeError("embeddings are not aligned with sentences; run with --force embeddings")
     gold = gold_for(ctx, sentences)
-    if ctx.study.config.scoring.method == "supervised":
+    if ctx.study.config.scoring.method in ("supervised", "finetuned"):
         return supervised_scores(ctx, sentences, X, gold)
     scorer = fit_codebook(ctx)
     thresholds = frame_thresholds(
@@ -98,9 +107,10 @@ def supervised_scores(
     present where the classifier's most likely code is one of its poles' (relevance ≥ 0.5
     is the same rule for three classes only approximately, so presence uses argmax).
     """
+    method = ctx.study.config.scoring.method
     if gold is None:
         raise StudyConfigError(
-            "scoring.method is 'supervised' but the study has no gold codes",
+            f"scoring.method is {method!r} but the study has no gold codes",
             hint="add `gold: <coded sentences.csv>` to study.yaml (see `framing annotate`), "
             "or use `scoring: {method: axis}`",
         )
@@ -110,10 +120,16 @@ def supervised_scores(
     groups = sentence_groups(ctx, sentences)
     seed = ctx.study.config.seed
     frames = ctx.study.config.codebook.frames
+    features, estimator = X, None
+    if method == "finetuned":
+        features = sentences[S.TEXT].to_numpy(dtype=object)
+        estimator = finetuned_estimator(ctx.study)
     positions, relevance, present, rows = [], [], [], []
     for frame in frames:
         labels = gold_labels(gold[GOLD_PREFIX + S.POLE], frame)
-        proba, classes = cross_fitted_proba(X, labels, coded, groups, seed)
+        proba, classes = cross_fitted_proba(
+            features, labels, coded, groups, seed, estimator=estimator
+        )
         by_class = {c: proba[:, i] for i, c in enumerate(classes)}
         zero = np.zeros(len(X))
         a = by_class.get(frame.poles[0].id, zero)
@@ -125,7 +141,7 @@ def supervised_scores(
             {
                 S.FRAME: frame.id,
                 S.THRESHOLD: float("nan"),
-                S.THRESHOLD_SOURCE: "supervised",
+                S.THRESHOLD_SOURCE: method,
                 S.F1: None,
                 S.N_CODED: int(coded.sum()),
             }
@@ -141,6 +157,16 @@ def supervised_scores(
         "frame_scores": S.FRAME_SCORES.validate(scores),
         "frame_thresholds": S.FRAME_THRESHOLDS.validate(pd.DataFrame(rows)),
     }
+
+
+def finetuned_estimator(study) -> FinetunedClassifier:
+    """The study's fine-tuning settings; its models are kept in build/<study>/finetuned/."""
+    return FinetunedClassifier(
+        base_model=study.config.embedding.model,
+        random_state=study.config.seed,
+        cache_dir=study.build_dir / "finetuned",
+        **study.config.scoring.finetune.model_dump(),
+    )
 
 
 class _FixedScores:
