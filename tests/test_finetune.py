@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.metrics import f1_score
 
 from analysis import schema as S
+from analysis import stages  # noqa: F401  (registers the stages)
 from analysis.errors import StudyConfigError
 from analysis.frames.finetune import FinetunedClassifier, resolve_device
 from analysis.frames.supervised import cross_fitted_proba, out_of_fold_proba
@@ -29,7 +30,7 @@ PRAISE = ["warmly praised", "celebrated", "applauded"]
 BLAME = ["angrily condemned", "bitterly denounced", "ridiculed"]
 
 # Few steps, short sequences: enough to move the model, fast on a busy CPU.
-TINY = dict(batch_size=8, max_seq_length=24, show_progress=False)
+TINY = dict(batch_size=8, max_seq_length=24, train_layers=1, show_progress=False)
 
 
 def planted(n_per_class: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -45,18 +46,27 @@ def planted(n_per_class: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np
     return texts, labels, groups
 
 
-def test_same_gold_and_seed_give_identical_scores_on_cpu():
-    texts, labels, _ = planted(8)
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """One tiny fine-tuned model, saved: (texts, labels, params, model)."""
+    texts, labels, _ = planted(6)
     params = dict(TINY, epochs=1, device="cpu", random_state=3)
-    first = FinetunedClassifier(**params).fit(texts, labels).predict_proba(texts)
-    second = FinetunedClassifier(**params).fit(texts, labels).predict_proba(texts)
-    assert np.array_equal(first, second)  # bit for bit
-    reseeded = FinetunedClassifier(**{**params, "random_state": 4}).fit(texts, labels)
-    assert not np.array_equal(first, reseeded.predict_proba(texts))  # the seed matters
+    params["cache_dir"] = tmp_path_factory.mktemp("finetuned")
+    return texts, labels, params, FinetunedClassifier(**params).fit(texts, labels)
+
+
+def test_same_gold_and_seed_give_identical_scores_on_cpu(saved):
+    texts, labels, params, first = saved
+    fresh = {**params, "cache_dir": None}  # trained again, not loaded
+    second = FinetunedClassifier(**fresh).fit(texts, labels)
+    assert not second.loaded_
+    assert np.array_equal(first.predict_proba(texts), second.predict_proba(texts))  # bit for bit
+    reseeded = FinetunedClassifier(**{**fresh, "random_state": 4}).fit(texts, labels)
+    assert not np.array_equal(first.predict_proba(texts), reseeded.predict_proba(texts))
 
 
 def test_contrastive_strategy_is_reproducible_too():
-    texts, labels, _ = planted(6)
+    texts, labels, _ = planted(4)
     params = dict(TINY, strategy="contrastive", epochs=1, device="cpu", random_state=1)
     first = FinetunedClassifier(**params).fit(texts, labels).predict_proba(texts)
     second = FinetunedClassifier(**params).fit(texts, labels).predict_proba(texts)
@@ -115,14 +125,12 @@ def test_no_coded_sentence_is_scored_by_a_model_that_saw_its_label():
 
 
 def test_model_is_saved_keyed_by_gold_and_an_unchanged_gold_never_retrains(
-    tmp_path, monkeypatch, caplog
+    saved, monkeypatch, caplog
 ):
-    texts, labels, _ = planted(6)
-    params = dict(TINY, epochs=1, device="cpu", cache_dir=tmp_path / "models")
-    first = FinetunedClassifier(**params).fit(texts, labels)
+    texts, labels, params, first = saved
+    models = params["cache_dir"]
     assert not first.loaded_
-    saved = list((tmp_path / "models").glob("*/model.safetensors"))
-    assert len(saved) == 1
+    assert len(list(models.glob("*/model.safetensors"))) == 1
 
     def no_training(*args, **kwargs):
         raise AssertionError("an unchanged gold set must not re-train")
@@ -140,13 +148,12 @@ def test_model_is_saved_keyed_by_gold_and_an_unchanged_gold_never_retrains(
     retrained = FinetunedClassifier(**params).fit(texts, edited)
     assert not retrained.loaded_
     assert retrained.model_key_ != first.model_key_
-    assert len(list((tmp_path / "models").glob("*/model.safetensors"))) == 2
+    assert len(list(models.glob("*/model.safetensors"))) == 2
     # Settings and seed are part of the key too.
     base = FinetunedClassifier(**params)
-    for change in ({"epochs": 2}, {"random_state": 1}, {"learning_rate": 1e-4}):
-        assert clone(base).set_params(**change).model_key(texts, labels) != base.model_key(
-            texts, labels
-        )
+    for change in ({"epochs": 2}, {"random_state": 1}, {"learning_rate": 1e-4}, {"threads": 2}):
+        changed = clone(base).set_params(**change)
+        assert changed.model_key(texts, labels) != base.model_key(texts, labels)
 
 
 def test_device_auto_takes_a_gpu_when_torch_sees_one(monkeypatch):
@@ -169,16 +176,14 @@ def test_device_auto_takes_a_gpu_when_torch_sees_one(monkeypatch):
     assert resolve_device("auto") == "mps"
 
 
-def test_only_the_top_layers_train_and_are_saved(tmp_path):
+def test_only_the_top_layers_train_and_are_saved(saved):
     from safetensors import safe_open
 
-    texts, labels, _ = planted(4)
-    model = FinetunedClassifier(**TINY, train_layers=1, device="cpu", cache_dir=tmp_path)
-    model.fit(texts, labels)
-    with safe_open(str(next(tmp_path.glob("*/model.safetensors"))), framework="pt") as fh:
+    path = saved[3]._model_path()
+    with safe_open(str(path), framework="pt") as fh:
         names = list(fh.keys())
     layers = {int(n.split(".layer.")[1].split(".")[0]) for n in names if ".layer." in n}
-    assert layers == {5}  # MiniLM-L6: layers 0-5, the top one only
+    assert layers == {5}  # MiniLM-L6 has layers 0-5; train_layers=1 trains the top one only
     assert not any("embeddings" in n for n in names)
     assert any(n.startswith("head.") for n in names)
 
@@ -197,7 +202,8 @@ def test_finetuned_scoring_method_end_to_end(make_study, build_root, caplog):
         pole=np.select([heroic, fodder], ["heroic_sacrifice", "cannon_fodder"], ""),
         voice="authorial",
     )
-    gold.to_csv(folder / "gold.csv", index=False)
+    uncoded = sentences[S.DOC_ID].isin(["h0", "f0"]).to_numpy()  # scored by the full model
+    gold[~uncoded].to_csv(folder / "gold.csv", index=False)
     config = yaml.safe_load((folder / "study.yaml").read_text())
     (folder / "study.yaml").write_text(yaml.safe_dump({**config, "gold": "gold.csv"}))
     study = Study.load(folder, build_root)
@@ -207,7 +213,7 @@ def test_finetuned_scoring_method_end_to_end(make_study, build_root, caplog):
     assert len(scores) == len(sentences)
     assert scores[S.POSITION].between(-1, 1).all()
     saved = list((study.build_dir / "finetuned").glob("*/model.safetensors"))
-    assert len(saved) >= 3  # the model on all gold, and one per fold
+    assert len(saved) == 6  # one per fold, and one on all gold for the uncoded sentences
     assert "saved" in caplog.text
     caplog.clear()
     run(Study.load(folder, build_root), targets=["frame_scores"], force=["frame_scores"])

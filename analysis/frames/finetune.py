@@ -96,6 +96,23 @@ def _deterministic_torch(threads: int, device: str):
         torch.use_deterministic_algorithms(was_det, warn_only=was_warn)
 
 
+_BASE: dict[tuple[str, str], object] = {}
+
+
+def _base_encoder(load_target: str, device: str):
+    """A fresh copy of the base encoder; the last one loaded stays in memory, because
+    cross-fitting fits the same base model (n_splits + 1) times per frame."""
+    import copy
+
+    from sentence_transformers import SentenceTransformer
+
+    key = (load_target, device)
+    if key not in _BASE:
+        _BASE.clear()
+        _BASE[key] = SentenceTransformer(load_target, device=device)
+    return copy.deepcopy(_BASE[key])
+
+
 def _hash_json(obj) -> str:
     blob = json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -243,10 +260,8 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
         if spec.packaged:
             os.environ["HF_HUB_OFFLINE"] = "1"
             os.environ["TRANSFORMERS_OFFLINE"] = "1"
-        from sentence_transformers import SentenceTransformer
-
         try:
-            encoder = SentenceTransformer(spec.load_target, device=self.device_)
+            encoder = _base_encoder(spec.load_target, self.device_)
         except (OSError, ValueError) as exc:
             raise ModelUnavailableError(
                 f"base model {self.base_model!r} for fine-tuning could not be loaded: {exc}",

@@ -126,11 +126,12 @@ def cross_fitted_proba(
     """
     if estimator is None:
         estimator = EmbeddingClassifier(random_state=seed)
-    full = clone(estimator).fit(X[coded], labels[coded], groups[coded])
-    classes = full.classes_
+    classes = np.unique(labels[coded])
     proba = np.zeros((len(X), len(classes)))
-    if (~coded).any():
-        proba[~coded] = full.predict_proba(X[~coded])
+    if (~coded).any():  # a study whose every sentence is coded needs no full model
+        full = clone(estimator).fit(X[coded], labels[coded], groups[coded])
+        cols = np.searchsorted(classes, full.classes_)
+        proba[np.ix_(np.flatnonzero(~coded), cols)] = full.predict_proba(X[~coded])
     oof, oof_classes = out_of_fold_proba(
         estimator, X[coded], labels[coded], groups[coded], n_splits=n_splits, seed=seed
     )
