@@ -262,8 +262,9 @@ class AggregateConfig(_Strict):
 class FinetuneConfig(_Strict):
     """Fine-tuning of the sentence encoder on the gold codes (``scoring.method: finetuned``).
 
-    The defaults were measured on BABE (benchmarks/babe_scorers.py); a model is trained
-    per frame and per cross-fitting fold, and kept in build/<study>/finetuned/.
+    The defaults keep CPU training affordable (the top two layers, one epoch); BABE
+    figures are in benchmarks/results/babe_scorers.md. A model is trained per frame and
+    per cross-fitting fold, and kept in build/<study>/finetuned/.
     """
 
     strategy: Literal["head", "contrastive"] = Field(

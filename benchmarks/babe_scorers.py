@@ -107,6 +107,17 @@ def metrics(labels: np.ndarray, predicted: np.ndarray, score: np.ndarray) -> dic
     }
 
 
+def per_fold(labels: np.ndarray, predicted: np.ndarray, score: np.ndarray) -> list[dict]:
+    """Each fold's figures, to set beside a scorer that finished only some folds."""
+    return [
+        {
+            "fold": k,
+            **{m: round(v, 4) for m, v in metrics(labels[t], predicted[t], score[t]).items()},
+        }
+        for k, (_, t) in enumerate(folds(labels))
+    ]
+
+
 def vectors(texts: list[str]) -> tuple[np.ndarray, float]:
     from analysis.embed import Encoder
 
@@ -136,6 +147,7 @@ def run_axes(babe: pd.DataFrame) -> dict:
         predicted[test] = np.where(position[test] >= tau, POSITIVE, "Non-biased")
     return {
         **metrics(labels, predicted, position),
+        "folds": per_fold(labels, predicted, position),
         "model": "biased ↔ neutral codebook axis (6 + 6 exemplars), threshold cross-fitted",
         "encode_seconds": round(encode_seconds, 1),
         "cv_seconds": round(time.perf_counter() - start, 1),
@@ -152,8 +164,10 @@ def run_supervised(babe: pd.DataFrame) -> dict:
         EmbeddingClassifier(random_state=SEED), X, labels, None, n_splits=N_SPLITS, seed=SEED
     )
     predicted = classes[proba.argmax(axis=1)]
+    score = proba[:, list(classes).index(POSITIVE)]
     return {
-        **metrics(labels, predicted, proba[:, list(classes).index(POSITIVE)]),
+        **metrics(labels, predicted, score),
+        "folds": per_fold(labels, predicted, score),
         "model": "calibrated, class-balanced logistic regression on frozen MiniLM vectors",
         "encode_seconds": round(encode_seconds, 1),
         "cv_seconds": round(time.perf_counter() - start, 1),

@@ -11,7 +11,9 @@ trained on the coded sentences, in one of two ways (``strategy``):
   → cosine 1, different codes → cosine 0), then a class-balanced linear head is fitted on
   the frozen, tuned vectors.
 
-Which is the default was decided on BABE (``benchmarks/babe_scorers.py``; see the README).
+``head`` is the default because it costs half the encoder passes per epoch (a pair is two
+sentences); the two have not yet been compared on BABE (``benchmarks/babe_scorers.py
+--strategies head,contrastive`` does it; see benchmarks/results/babe_scorers.md).
 
 Reproducible on CPU: every random draw (batch order, pairs, dropout, head initialisation)
 comes from generators seeded by ``random_state``; torch runs with deterministic
