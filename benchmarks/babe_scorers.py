@@ -316,8 +316,8 @@ def markdown(summary: dict) -> str:
         f"Machine: {summary['machine']}.",
         "",
         "| scorer | F1 (Biased) | AUC | Krippendorff's α | sentences scored | wall s | "
-        "peak RSS MiB | load avg |",
-        "|---|---|---|---|---|---|---|---|",
+        "training s | peak RSS MiB | load avg |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in summary["scorers"].items():
         n = r.get("n_scored", 3673)
@@ -325,9 +325,26 @@ def markdown(summary: dict) -> str:
             name = f"{name} (folds {[f['fold'] for f in r['folds']]} only: interrupted)"
         lines.append(
             f"| {name} | {r['f1_biased']:.3f} | {r['auc']:.3f} | {r['krippendorff_alpha']:.3f} "
-            f"| {n} | {r['wall_seconds']:.0f} | {r['peak_rss_mib']:.0f} | "
-            f"{r['load_average_before'][0]:.1f} |"
+            f"| {n} | {r['wall_seconds']:.0f} | {r.get('train_seconds_total', '–')} | "
+            f"{r['peak_rss_mib']:.0f} | {r['load_average_before'][0]:.1f} |"
         )
+    lines += [
+        "",
+        "Wall s: this run of the scorer, encoding included (a fold model loaded from "
+        "build/bench/ costs its prediction only); training s: the recorded training time of "
+        "its fold models, whichever run trained them. Peak RSS is the scorer's own process.",
+        "",
+        "Per fold (the same held-out sentences for every scorer):",
+        "",
+        "| fold | " + " | ".join(f"{name} F1 / AUC / α" for name in summary["scorers"]) + " |",
+        "|---|" + "---|" * len(summary["scorers"]),
+    ]
+    by_fold: dict[int, list[str]] = {}
+    for i, r in enumerate(summary["scorers"].values()):
+        for f in r.get("folds", []):
+            cells = by_fold.setdefault(f["fold"], ["–"] * len(summary["scorers"]))
+            cells[i] = f"{f['f1_biased']:.3f} / {f['auc']:.3f} / {f['krippendorff_alpha']:.3f}"
+    lines += [f"| {k} | " + " | ".join(v) + " |" for k, v in sorted(by_fold.items())]
     return "\n".join(lines) + "\n"
 
 
