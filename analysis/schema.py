@@ -264,9 +264,9 @@ FRAME_SCORES = pa.DataFrameSchema(
 FRAME_THRESHOLDS = pa.DataFrameSchema(
     {
         FRAME: pa.Column(str, unique=True),
-        THRESHOLD: pa.Column("float64", nullable=True),  # NaN for supervised scoring
+        THRESHOLD: pa.Column("float64", nullable=True),  # NaN for supervised and fine-tuned scoring
         THRESHOLD_SOURCE: pa.Column(
-            str, pa.Check.isin(["gold", "config", "default", "supervised"])
+            str, pa.Check.isin(["gold", "config", "default", "supervised", "finetuned"])
         ),
         F1: pa.Column("float64", nullable=True),
         N_CODED: pa.Column("int64"),

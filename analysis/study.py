@@ -383,13 +383,65 @@ class AggregateConfig(_Strict):
     ci: float = Field(default=0.95, gt=0, lt=1, description="Confidence level of the intervals.")
 
 
+class FinetuneConfig(_Strict):
+    """Fine-tuning of the sentence encoder on the gold codes (``scoring.method: finetuned``).
+
+    The defaults keep CPU training affordable (the top two layers, one epoch); BABE
+    figures are in benchmarks/results/babe_scorers.md. A model is trained per frame and
+    per cross-fitting fold, and kept in build/<study>/finetuned/.
+    """
+
+    strategy: Literal["head", "contrastive"] = Field(
+        default="head",
+        description="`head`: a linear head trained end to end with the encoder; "
+        "`contrastive`: SetFit-style sentence pairs tune the encoder, then a linear head.",
+    )
+    epochs: int = Field(default=1, ge=1, description="Passes over the coded sentences.")
+    batch_size: int = Field(default=16, ge=2, description="Sentences (or pairs) per step.")
+    learning_rate: float = Field(
+        default=5e-5, gt=0, description="Peak learning rate of the encoder's trained layers."
+    )
+    head_learning_rate: float = Field(
+        default=1e-3, gt=0, description="Peak learning rate of the classification head."
+    )
+    weight_decay: float = Field(default=0.01, ge=0, description="AdamW weight decay.")
+    warmup_ratio: float = Field(
+        default=0.1, ge=0, lt=1, description="Share of steps with a linear learning-rate warm-up."
+    )
+    max_seq_length: int = Field(
+        default=128, ge=8, description="Tokens per sentence kept; longer ones are truncated."
+    )
+    train_layers: int | None = Field(
+        default=2,
+        ge=1,
+        description="How many of the encoder's top transformer layers train (null: all); "
+        "fewer is faster and the saved model smaller.",
+    )
+    pairs_per_sentence: int = Field(
+        default=1, ge=1, description="Contrastive strategy only: sentence pairs drawn per sentence."
+    )
+    device: Literal["auto", "cpu", "cuda", "mps"] = Field(
+        default="auto", description="Where to train: `auto` takes a GPU when torch sees one."
+    )
+    threads: int = Field(
+        default=1,
+        ge=1,
+        description="CPU threads for torch; results are bit-identical only for the same count.",
+    )
+
+
 class ScoringConfig(_Strict):
     """How sentences are scored on the codebook's frames."""
 
-    method: Literal["axis", "supervised"] = Field(
+    method: Literal["axis", "supervised", "finetuned"] = Field(
         default="axis",
         description="axis: the codebook's pole axes; supervised: a classifier on embeddings "
-        "fitted on the gold codes (position P(A) - P(B), relevance P(A or B)).",
+        "fitted on the gold codes (position P(A) - P(B), relevance P(A or B)); finetuned: "
+        "the same from the encoder itself fine-tuned on the gold codes (see finetune).",
+    )
+    finetune: FinetuneConfig = Field(
+        default_factory=FinetuneConfig,
+        description="Settings of `method: finetuned` (ignored by the other methods).",
     )
     presence_threshold: float | None = Field(
         default=None,

@@ -135,15 +135,18 @@ def cross_fitted_proba(
     groups: np.ndarray,
     seed: int,
     n_splits: int = 5,
+    estimator: BaseEstimator | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """P(class) for every sentence; coded sentences get out-of-fold predictions.
 
     A model fitted on all coded sentences scores the uncoded ones; each coded sentence is
     scored by a model that did not see its group, so a study's aggregates never contain
-    a classifier's memory of its own training labels.
+    a classifier's memory of its own training labels. ``estimator`` (default: the
+    embedding classifier) is any classifier with ``fit(X, y, groups)``; ``X`` may be an
+    array of texts.
     """
     proba, _, classes = cross_fitted_units(
-        X, labels, coded, groups, seed, np.zeros((0, X.shape[1])), np.zeros(0, int), n_splits
+        X, labels, coded, groups, seed, X[:0], np.zeros(0, int), n_splits, estimator
     )
     return proba, classes
 
@@ -157,6 +160,7 @@ def cross_fitted_units(
     X_units: np.ndarray,
     unit_rows: np.ndarray,
     n_splits: int = 5,
+    estimator: BaseEstimator | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """As :func:`cross_fitted_proba`, and P(class) for extra rows (a sentence's own and
     reported units, ``unit_rows`` giving each one's sentence row in ``X``): a unit of a
@@ -165,16 +169,20 @@ def cross_fitted_units(
 
     Returns (sentence proba, unit proba, classes).
     """
-    estimator = EmbeddingClassifier(random_state=seed)
-    full = clone(estimator).fit(X[coded], labels[coded], groups[coded])
-    classes = full.classes_
+    if estimator is None:
+        estimator = EmbeddingClassifier(random_state=seed)
+    classes = np.unique(labels[coded])
     proba = np.zeros((len(X), len(classes)))
     unit_proba = np.zeros((len(X_units), len(classes)))
     unit_coded = coded[unit_rows] if len(unit_rows) else np.zeros(0, bool)
-    if (~coded).any():
-        proba[~coded] = full.predict_proba(X[~coded])
-    if (~unit_coded).any():
-        unit_proba[~unit_coded] = full.predict_proba(X_units[~unit_coded])
+    if (~coded).any() or (~unit_coded).any():  # every row coded: no full model needed
+        full = clone(estimator).fit(X[coded], labels[coded], groups[coded])
+        cols = np.searchsorted(classes, full.classes_)
+        if (~coded).any():
+            proba[np.ix_(np.flatnonzero(~coded), cols)] = full.predict_proba(X[~coded])
+        if (~unit_coded).any():
+            rows = np.flatnonzero(~unit_coded)
+            unit_proba[np.ix_(rows, cols)] = full.predict_proba(X_units[~unit_coded])
     coded_rows = np.flatnonzero(coded)
     y = np.asarray(labels[coded])
     for model, test in _fold_models(estimator, X[coded], y, groups[coded], n_splits, seed):
@@ -202,7 +210,7 @@ def check_gold_size(gold: pd.DataFrame, codebook: Codebook, minimum: int) -> Non
     small = {k: v for k, v in small.items() if too_small(v, minimum)}
     if small:
         raise StudyConfigError(
-            "scoring.method is 'supervised' but the gold set is too small to train on: "
+            "scoring.method needs gold codes to train on, but the gold set is too small to train on: "
             + "; ".join(f"{k} {v}" for k, v in small.items())
             + f" (scoring.min_gold_per_code is {minimum})",
             hint="code more sentences (`framing annotate export`), or use "
@@ -219,6 +227,8 @@ def supervised_scores(
     seed: int,
     units: pd.DataFrame | None = None,
     X_units: np.ndarray | None = None,
+    estimator: BaseEstimator | None = None,
+    source: str = "supervised",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Frame scores from classifiers fitted on the gold codes (cross-fitted where coded).
 
@@ -228,18 +238,19 @@ def supervised_scores(
     for three classes only approximately, so presence uses argmax). ``gold`` is aligned
     with ``sentences`` (:func:`analysis.frames.gold.study_gold`). ``units`` (the own and
     reported voice units, with their ``sent_key`` and ``view``) and their vectors are
-    scored too, each by a model that never saw its sentence's group.
+    scored too, each by a model that never saw its sentence's group. ``estimator``
+    (default: the embedding classifier) may take texts instead (``X`` and ``X_units`` are
+    then arrays of texts); ``source`` names it in the thresholds table.
     """
     if units is None or X_units is None:
-        units, X_units = sentences.iloc[0:0].assign(**{S.VIEW: []}), np.zeros((0, X.shape[1]))
+        units, X_units = sentences.iloc[0:0].assign(**{S.VIEW: []}), X[:0]
     row_of = {k: i for i, k in enumerate(sentences[S.SENT_KEY])}
     unit_rows = units[S.SENT_KEY].map(row_of).to_numpy(dtype=int)
-    X_units = np.asarray(X_units).reshape(len(units), -1)
     positions, relevance, present, rows = [], [], [], []
     for frame in codebook.frames:
         labels, coded = frame_gold(gold, frame)
         proba, unit_proba, classes = cross_fitted_units(
-            X, labels, coded, groups, seed, X_units, unit_rows
+            X, labels, coded, groups, seed, X_units, unit_rows, estimator=estimator
         )
         both = np.vstack([proba, unit_proba])
         by_class = {c: both[:, i] for i, c in enumerate(classes)}
@@ -253,7 +264,7 @@ def supervised_scores(
             {
                 S.FRAME: frame.id,
                 S.THRESHOLD: float("nan"),
-                S.THRESHOLD_SOURCE: "supervised",
+                S.THRESHOLD_SOURCE: source,
                 S.F1: None,
                 S.N_CODED: int(coded.sum()),
                 S.NOTE: None,

@@ -8,6 +8,7 @@ import pandas as pd
 from analysis import schema as S
 from analysis.errors import StudyConfigError
 from analysis.frames.axes import fit_codebook, score_sentences
+from analysis.frames.finetune import FinetunedClassifier, resolve_device
 from analysis.frames.gold import gold_files, study_gold
 from analysis.frames.supervised import check_gold_size, cv_groups, supervised_scores
 from analysis.frames.thresholds import frame_thresholds
@@ -15,17 +16,35 @@ from analysis.pipeline import Context, register
 from analysis.stages.vectors import encode, scored, sentence_vectors, unit_vectors
 
 
+def _config(study) -> dict:
+    """What frame scores depend on; a fine-tuned model also on the device type it ran on."""
+    config = {
+        "codebook": study.config.codebook.model_dump(),
+        "scoring": study.config.scoring.model_dump(),
+        "gold": study.config.gold,
+        "coding": study.config.coding.adjudication,
+        "embedding": study.config.embedding.identity(),
+    }
+    if study.config.scoring.method == "finetuned":
+        config["device"] = resolve_device(study.config.scoring.finetune.device)
+    return config
+
+
+def finetuned_estimator(study) -> FinetunedClassifier:
+    """The study's fine-tuning settings; its models are kept in build/<study>/finetuned/."""
+    return FinetunedClassifier(
+        base_model=study.config.embedding.model,
+        random_state=study.config.seed,
+        cache_dir=study.build_dir / "finetuned",
+        **study.config.scoring.finetune.model_dump(),
+    )
+
+
 @register(
     "frame_scores",
     inputs=("articles", "sentences", "embeddings", "voice_units"),
     outputs={"frame_scores": S.FRAME_SCORES, "frame_thresholds": S.FRAME_THRESHOLDS},
-    config=lambda s: {
-        "codebook": s.config.codebook.model_dump(),
-        "scoring": s.config.scoring.model_dump(),
-        "gold": s.config.gold,
-        "coding": s.config.coding.adjudication,
-        "embedding": s.config.embedding.identity(),
-    },
+    config=_config,
     raw_files=gold_files,
 )
 def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
@@ -41,17 +60,31 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     kept = units[S.SENT_KEY].isin(set(sentences[S.SENT_KEY])).to_numpy()  # no fragments
     units, X_units = units[kept].reset_index(drop=True), X_units[kept]
     gold = study_gold(study, sentences)
-    if study.config.scoring.method == "supervised":
+    method = study.config.scoring.method
+    if method in ("supervised", "finetuned"):
         if gold is None:
             raise StudyConfigError(
-                "scoring.method is 'supervised' but the study has no gold codes",
+                f"scoring.method is {method!r} but the study has no gold codes",
                 hint="add `gold: <coded sentences.csv>` to study.yaml (see `framing annotate`), "
                 "or use `scoring: {method: axis}`",
             )
         check_gold_size(gold, study.config.codebook, study.config.scoring.min_gold_per_code)
         groups = cv_groups(ctx.table("articles"), sentences)
+        estimator = None
+        if method == "finetuned":  # the encoder itself learns: it reads texts
+            estimator = finetuned_estimator(study)
+            X, X_units = sentences[S.TEXT].to_numpy(object), units[S.TEXT].to_numpy(object)
         scores, thresholds = supervised_scores(
-            sentences, X, gold, study.config.codebook, groups, study.config.seed, units, X_units
+            sentences,
+            X,
+            gold,
+            study.config.codebook,
+            groups,
+            study.config.seed,
+            units,
+            X_units,
+            estimator=estimator,
+            source=method,
         )
         return {"frame_scores": scores, "frame_thresholds": thresholds}
     scorer = fit_codebook(
