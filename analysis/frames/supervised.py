@@ -210,7 +210,7 @@ def check_gold_size(gold: pd.DataFrame, codebook: Codebook, minimum: int) -> Non
     small = {k: v for k, v in small.items() if too_small(v, minimum)}
     if small:
         raise StudyConfigError(
-            "scoring.method needs gold codes to train on, but the gold set is too small to train on: "
+            "the gold set is too small to train a scorer on (supervised, finetuned): "
             + "; ".join(f"{k} {v}" for k, v in small.items())
             + f" (scoring.min_gold_per_code is {minimum})",
             hint="code more sentences (`framing annotate export`), or use "
