@@ -22,7 +22,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from analysis.study import StudyConfig, project_root
+from analysis.paths import project_root
+from analysis.study import StudyConfig
 
 REFERENCE_PATH = "corpora/study-yaml-reference.md"
 

@@ -13,7 +13,8 @@ from analysis.config_reference import (
     sections,
     type_name,
 )
-from analysis.study import StudyConfig, project_root
+from analysis.paths import project_root
+from analysis.study import StudyConfig
 
 
 def test_every_config_field_has_a_description():

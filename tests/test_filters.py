@@ -56,7 +56,7 @@ def test_no_filter_keeps_everything():
 def test_keywords_are_whole_words_in_title_or_text_any_case():
     kept, out = run_filter(keywords=["kursk", "North Korean"])
     assert kept == ["a", "e"]  # "North Koreans" and "Kursky" are other words
-    assert out["d"][S.REJECT_CODE] == "text" and "no filter.keywords" in out["d"][S.REJECT_REASON]
+    assert out["d"][S.REJECT_CODE] == "text" and "no filter.keywords" in out["d"][S.REASON]
     kept, _ = run_filter(keywords=["kursk"], search_in=["text"])
     assert kept == []  # Kursk is only ever in titles
     kept, _ = run_filter(patterns=[r"north korean\w*", r"budget"])
@@ -66,20 +66,20 @@ def test_keywords_are_whole_words_in_title_or_text_any_case():
 def test_dates_outlets_and_languages():
     kept, out = run_filter(date_from="2024-10-01", date_to="2024-10-31")
     assert kept == ["a", "c", "f"]
-    assert out["b"][S.REJECT_REASON] == (
+    assert out["b"][S.REASON] == (
         "published 2024-09-30 is before filter.date_from 2024-10-01"
     )
-    assert out["d"][S.REJECT_REASON] == "published 2024-11-01 is after filter.date_to 2024-10-31"
-    assert out["e"][S.REJECT_REASON] == "no publication date (filter.keep_undated is false)"
+    assert out["d"][S.REASON] == "published 2024-11-01 is after filter.date_to 2024-10-31"
+    assert out["e"][S.REASON] == "no publication date (filter.keep_undated is false)"
     assert out["e"][S.FIELD] == S.PUBLISHED
     kept, _ = run_filter(date_from="2024-10-01", keep_undated=True)
     assert kept == ["a", "c", "d", "e", "f"]
     kept, out = run_filter(exclude_outlets=["Post"], languages=["EN"])
     assert kept == ["a", "b", "c"]
-    assert out["d"][S.REJECT_REASON] == "language 'de' is not among filter.languages ['en']"
+    assert out["d"][S.REASON] == "language 'de' is not among filter.languages ['en']"
     assert out["e"][S.REJECT_CODE] == "outlet"  # the first filter that fails is the reason
     kept, out = run_filter(outlets=["Times"])
-    assert kept == ["c", "d"] and out["a"][S.REJECT_REASON] == (
+    assert kept == ["c", "d"] and out["a"][S.REASON] == (
         "outlet 'Herald' is not among filter.outlets"
     )
 

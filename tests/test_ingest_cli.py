@@ -70,4 +70,4 @@ def test_every_record_rejected_exits_non_zero(tmp_path, build_root):
     result = runner.invoke(app, ["validate", str(folder)])
     assert result.exit_code == 2
     assert "kept                   0" in result.stdout
-    assert "every record was rejected" in result.stderr
+    assert "no record was kept (1 rejected, 0 filtered out)" in result.stderr

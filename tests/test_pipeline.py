@@ -90,7 +90,8 @@ def test_outputs_carry_provenance(make_study, build_root):
     run(study)
     meta = read_meta(table_path(study, "frame_scores"))
     assert meta["stage"] == "frame_scores"
-    assert meta["config"]["embedding"] == {"model": "all-MiniLM-L6-v2", "scheme": "exact"}
+    assert meta["config"]["embedding"] == study.config.embedding.identity()
+    assert meta["config"]["embedding"]["model"] == "all-MiniLM-L6-v2"
     assert set(meta["inputs"]) == {"articles", "sentences", "embeddings", "voice_units"}
     assert "pandas" in meta["packages"]
     articles_meta = read_meta(table_path(study, "articles"))

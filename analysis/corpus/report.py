@@ -43,7 +43,7 @@ def filtered(
         S.DOC_ID: doc_id,
         S.FIELD: field,
         S.REJECT_CODE: code,
-        S.REJECT_REASON: reason,
+        S.REASON: reason,
     }
 
 
