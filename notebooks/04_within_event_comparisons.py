@@ -30,6 +30,8 @@
 study = "demo"
 
 # %%
+from IPython.display import display
+
 from analysis import schema as S
 from analysis.figures import compare as plots
 from analysis.figures import style
@@ -70,16 +72,24 @@ tests.round(4)
 # Filled markers: all text; open: the outlet's own voice and what it reports.
 
 # %%
-fig = plots.effects_forest(effects, st.config.codebook, outlets, ci=cfg.ci)
-publish(
-    fig,
-    "within_event_effects",
-    caption=(
-        f"Within-event outlet effects (distance from the mean of outlets) with {cfg.ci:.0%} "
-        "intervals from a bootstrap that resamples events."
-    ),
+too_few = (
+    "Not enough data to compare outlets within events: an outlet is compared only where it "
+    f"covers at least {cfg.min_events} events that another outlet covers too "
+    "(`compare.min_events`); the table above says why each article was left out."
 )
-fig
+if effects.empty:
+    print(too_few)
+else:
+    fig = plots.effects_forest(effects, st.config.codebook, outlets, ci=cfg.ci)
+    publish(
+        fig,
+        "within_event_effects",
+        caption=(
+            f"Within-event outlet effects (distance from the mean of outlets) with {cfg.ci:.0%} "
+            "intervals from a bootstrap that resamples events."
+        ),
+    )
+    display(fig)
 
 # %% [markdown]
 # ## Which outlets differ from which?
@@ -88,16 +98,19 @@ fig
 
 # %%
 view = "own" if "own" in set(pairs[S.VIEW]) else "all"
-fig = plots.pairwise_matrix(pairs, st.config.codebook, outlets, view=view, fdr=cfg.fdr)
-publish(
-    fig,
-    f"pairwise_differences_{view}",
-    caption=(
-        "Within-event differences between outlets; dots: significant at FDR "
-        f"{cfg.fdr:g} (Benjamini–Hochberg over frames × pairs; permutation tests)."
-    ),
-)
-fig
+if pairs.empty:
+    print(too_few)
+else:
+    fig = plots.pairwise_matrix(pairs, st.config.codebook, outlets, view=view, fdr=cfg.fdr)
+    publish(
+        fig,
+        f"pairwise_differences_{view}",
+        caption=(
+            "Within-event differences between outlets; dots: significant at FDR "
+            f"{cfg.fdr:g} (Benjamini–Hochberg over frames × pairs; permutation tests)."
+        ),
+    )
+    display(fig)
 
 # %% [markdown]
 # The significant differences, largest first:
