@@ -55,6 +55,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+@pytest.mark.slow  # three pipeline runs, each loading the model
 def test_a_code_edit_reruns_the_stages_using_the_code_and_nothing_else(
     make_study, build_root, tmp_path
 ):
