@@ -1,16 +1,29 @@
 # `make` installs what is missing and runs the default study end to end;
 # `make test` runs the tests. `make help` lists every target.
 #
-# How the build stays incremental:
-#  - the pipeline (`framing run`) fingerprints every stage by its code version, the part of
+# How the build stays incremental, and notices what is missing:
+#  - the pipeline (`framing run`) fingerprints every stage by its code (its module and
+#    every analysis module that imports, comments and docstrings aside), the part of
 #    study.yaml it reads, its raw inputs and its inputs' fingerprints, and skips unchanged
 #    stages; a table file is rewritten only when its content changes;
+#  - it also writes build/<study>/pipeline.d, naming every table it writes and every raw
+#    file it reads (a study may read data outside its folder): a missing table or a
+#    changed input file re-runs it, and so rebuilds the table;
 #  - each executed notebook has a dependency file (build/<study>/notebooks/<name>.d, like a
 #    compiler's -MD output) naming the tables it read, so a notebook re-runs only when its
-#    source, the package code or one of those tables changed.
+#    source, the package code or one of those tables changed; every target a recipe
+#    rebuilt is touched, so it is newer than what it was built from.
 # A codebook edit therefore re-scores and redraws the framing figures, and neither
-# re-embeds nor re-fits topics.
+# re-embeds nor re-fits topics; a second `make` with nothing changed does nothing.
 STUDY ?= demo
+STUDY_DIR ?= corpora/$(STUDY)
+# Where tables and figures go: build/ and figures/, or $FRAMING_BUILD_DIR and
+# $FRAMING_FIGURES_DIR when set. Named relative to the project when inside it, as
+# `framing` names them in the dependency files it writes.
+BUILD_ROOT ?= $(or $(FRAMING_BUILD_DIR),build)
+FIGURES_ROOT ?= $(or $(FRAMING_FIGURES_DIR),figures)
+override BUILD_ROOT := $(patsubst $(CURDIR)/%,%,$(abspath $(BUILD_ROOT)))
+override FIGURES_ROOT := $(patsubst $(CURDIR)/%,%,$(abspath $(FIGURES_ROOT)))
 PYTHON ?= python3
 VENV ?= .venv
 # A CPU build of torch: this pin takes the wheel already on this machine's disk; an
@@ -19,9 +32,8 @@ TORCH_VERSION ?= 2.13.0
 
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-STUDY_DIR := corpora/$(STUDY)
-BUILD := build/$(STUDY)
-FIGURES := figures/$(STUDY)
+BUILD := $(BUILD_ROOT)/$(STUDY)
+FIGURES := $(FIGURES_ROOT)/$(STUDY)
 PIPELINE := $(BUILD)/.pipeline
 STUDY_FILES := $(shell find $(STUDY_DIR) -type f 2>/dev/null)
 CODE := $(shell find analysis -name '*.py' -o -name '*.mplstyle' 2>/dev/null)
@@ -31,12 +43,14 @@ INDEX := $(BUILD)/index.html
 
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
+export FRAMING_BUILD_DIR := $(abspath $(BUILD_ROOT))
+export FRAMING_FIGURES_DIR := $(abspath $(FIGURES_ROOT))
 # numba compiles UMAP/HDBSCAN kernels on first use; keep them across processes.
-export NUMBA_CACHE_DIR := $(CURDIR)/build/cache/numba
+export NUMBA_CACHE_DIR := $(abspath $(BUILD_ROOT))/cache/numba
 
 .DEFAULT_GOAL := all
 .PHONY: all help install run notebooks figures report lab test lint format bench clean clean-cache \
-	collect config-reference
+	collect config-reference FORCE
 
 all: report ## install what is missing, run STUDY end to end: tables, notebooks, figures, index.html
 
@@ -52,9 +66,15 @@ $(STAMP): pyproject.toml requirements-lock.txt
 
 install: $(STAMP) ## create .venv if missing and install the project into it
 
-$(PIPELINE): $(STUDY_FILES) $(CODE) $(STAMP)
+# PIPELINE_TABLES and PIPELINE_INPUTS, written by `framing run` (absent before its first run).
+-include $(BUILD)/pipeline.d
+MISSING_TABLES := $(filter-out $(wildcard $(PIPELINE_TABLES)),$(PIPELINE_TABLES))
+
+$(PIPELINE): $(STUDY_FILES) $(PIPELINE_INPUTS) $(CODE) $(STAMP) $(if $(MISSING_TABLES),FORCE)
 	$(BIN)/framing run $(STUDY_DIR)
 	@touch $@
+
+FORCE:
 
 # Tables come from the pipeline; make re-reads their times after it ran.
 $(BUILD)/%.parquet: $(PIPELINE) ;
@@ -66,8 +86,15 @@ run: $(PIPELINE) ## run the pipeline for STUDY (unchanged stages are skipped)
 collect: $(STAMP) ## fetch STUDY's coverage from the web (sources under `collect:` in study.yaml)
 	$(BIN)/framing collect $(STUDY_DIR) $(COLLECT_FLAGS)
 
+
+# `framing` leaves an output file alone when its content is unchanged (its time then says
+# when it last changed); a target make has just rebuilt must look new, so it is touched.
+# Without that, a notebook whose output did not change (06_validation of a study without
+# gold codes, after its table was rewritten) stayed older than the table and re-ran on
+# every `make`.
 $(BUILD)/notebooks/%.ipynb: notebooks/%.py $(CODE) | $(PIPELINE)
 	$(BIN)/framing notebooks $(STUDY_DIR) --only $*
+	@touch $@
 
 -include $(wildcard $(BUILD)/notebooks/*.d)
 
@@ -77,6 +104,7 @@ figures: notebooks ## write the paper figures to figures/STUDY/ (PDF, SVG, PNG +
 
 $(INDEX): $(NOTEBOOKS)
 	$(BIN)/framing report $(STUDY_DIR)
+	@touch $@
 
 report: $(INDEX) ## build/STUDY/index.html: every figure with its caption, links to notebooks
 
@@ -111,4 +139,4 @@ clean: ## delete build/STUDY and figures/STUDY (never corpora, never the embeddi
 	rm -rf $(BUILD) $(FIGURES)
 
 clean-cache: ## delete the embedding and numba caches (everything is re-encoded next run)
-	rm -rf build/cache
+	rm -rf $(BUILD_ROOT)/cache

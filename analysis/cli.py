@@ -71,7 +71,7 @@ def run(
         ),
     ] = None,
 ) -> None:
-    """Run a study's pipeline, skipping every stage whose inputs are unchanged."""
+    """Run a study's pipeline, skipping every stage whose code and inputs are unchanged."""
     from analysis.pipeline import run as run_pipeline
     from analysis.study import Study
 

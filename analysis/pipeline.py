@@ -7,7 +7,7 @@ writes with their schemas (``outputs``), and the slice of study.yaml and the raw
 it reads. :func:`register_all` imports every stage module; the pipeline calls it itself.
 
 Each output carries a fingerprint: the hash of the stage's name, its code (its module
-and every ``analysis`` module that imports, see :mod:`analysis.sourcehash`), its config
+and every ``analysis`` module it imports, see :mod:`analysis.sourcehash`), its config
 slice, its raw files' content and its inputs' fingerprints. A stage whose stored
 fingerprint matches is skipped: editing the codebook re-runs scoring and aggregation
 but never ingestion or embedding; editing a function re-runs the stages that use it.
@@ -31,7 +31,7 @@ import pyarrow
 from analysis import paths, stages
 from analysis import schema as S
 from analysis.errors import StageError
-from analysis.io import read_meta, read_table, write_table
+from analysis.io import read_meta, read_table, write_table, write_text
 from analysis.provenance import git_commit, hash_obj, package_versions, path_sha256
 from analysis.sourcehash import code_hash
 from analysis.study import Study
@@ -337,4 +337,33 @@ def run(
         seconds = time.perf_counter() - start
         log.info("%-14s done in %.1fs", stage.name, seconds)
         reports.append(StageReport(stage.name, "ran", seconds, fp))
+    if targets is None:
+        write_make_deps(study)
     return reports, ctx
+
+
+MAKE_DEPS = "pipeline.d"
+
+
+def write_make_deps(study: Study) -> Path:
+    """``<build>/pipeline.d``: what the whole pipeline writes and reads, for ``make``.
+
+    ``PIPELINE_TABLES`` lists every table (the Makefile re-runs the pipeline when one is
+    missing); ``PIPELINE_INPUTS`` every raw file the stages read, wherever it lives (a
+    study may read data outside its folder). Each input also gets an empty rule, so a
+    deleted one re-runs the pipeline, which then says what is missing.
+    """
+    all_stages = order()
+    tables = [paths.for_make(table_path(study, t)) for s in all_stages for t in s.outputs]
+    inputs = sorted({paths.for_make(p) for s in all_stages for p in s.raw_files(study)})
+    text = "\n".join(
+        [
+            f"# Written by `framing run` for study {study.name!r}; read by the Makefile.",
+            "PIPELINE_TABLES := " + " \\\n  ".join(tables),
+            "PIPELINE_INPUTS := " + " \\\n  ".join(inputs),
+            *(f"{path}:" for path in inputs),
+        ]
+    )
+    target = study.build_dir / MAKE_DEPS
+    write_text(target, text + "\n")
+    return target
