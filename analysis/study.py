@@ -557,6 +557,12 @@ class IngestConfig(_Strict):
     duplicates: DuplicatesConfig = DuplicatesConfig()
     language: LanguageConfig = LanguageConfig()
     dates: DatesConfig = DatesConfig()
+    max_chars: int = Field(
+        default=1_000_000,
+        ge=1_000,
+        description="Longest article text read, in characters; a longer record is rejected "
+        "(code too_large) rather than analysed for hours.",
+    )
     # For studies without an outlets file: outlet field -> article column it is read
     # from, e.g. {group: bias_text}. An outlet's most common value is used; conflicts
     # are reported in problems.csv.

@@ -35,7 +35,7 @@ from analysis.corpus.normalize import normalize_field, normalize_text
 from analysis.corpus.outlets import load_outlets
 from analysis.corpus.readers import display_path, read_source
 from analysis.corpus.report import problem, problems_frame, reject, rejects_frame
-from analysis.corpus.validate import validate_records
+from analysis.corpus.validate import screen_records, validate_records
 from analysis.errors import CorpusError, FramingError
 from analysis.io import write_text
 from analysis.study import Study, configured
@@ -110,6 +110,8 @@ def ingest(study: Study) -> IngestResult:
     with timer("normalize_validate"):
         df = pd.concat(frames, ignore_index=True) if frames else _empty_records()
         frames.clear()
+        df, found = screen_records(df, cfg.max_chars, skip=(S.SOURCE_FILE, _SOURCE_INDEX))
+        rejects += found
         df = _normalize(df)
         df, found = validate_records(df)
         rejects += found
