@@ -7,6 +7,8 @@ later run would trust.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import tempfile
@@ -60,6 +62,116 @@ def _same_bytes(a: Path, b: Path) -> bool:
 def write_text(target: Path, text: str, keep_if_unchanged: bool = True) -> None:
     with atomic_path(target, keep_if_unchanged=keep_if_unchanged) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (=HYPERLINK(...) in a news text would run when a coder opens the sheet). Such cells get
+# a leading apostrophe, which spreadsheets show as text and hide (OWASP's advice).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot be read as spreadsheet formulas."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            )
+    return out
+
+
+def unescape_cell(value: str) -> str:
+    """Undo :func:`spreadsheet_safe` on a cell read back from a CSV."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def write_csv(df: pd.DataFrame, target: Path, keep_if_unchanged: bool = True) -> None:
+    """``df`` as a CSV a person may open in a spreadsheet: formula-safe, written atomically.
+
+    Rows end in CRLF (RFC 4180): Python's csv writer quotes a cell holding a bare carriage
+    return only when CR is part of the line terminator, and an unquoted one splits the row.
+    """
+    text = spreadsheet_safe(df).to_csv(index=False, lineterminator="\r\n")
+    write_text(target, text, keep_if_unchanged)
+
+
+def read_csv_table(path: Path, what: str, hint: str | None = None) -> pd.DataFrame:
+    """A small CSV file a person wrote (outlets, gold codes, pins), every cell as text.
+
+    The index is each row's line in the file (the header is line 1; a row spanning
+    lines gets its first), so every later error can name the line. A row with more or
+    fewer fields than the header, an unclosed quote, a repeated column name or bytes that
+    are not UTF-8 raise :class:`CorpusError` naming the file and line; pandas would
+    raise a ParserError, or silently shift a row with one field too many into its index.
+    Blank lines are skipped; cells escaped by :func:`write_csv` are read back as written.
+    An empty file gives an empty table without columns.
+    """
+    from analysis.errors import CorpusError  # errors imports nothing from here
+
+    path = Path(path)
+    where = {"path": str(path), "hint": hint}
+    if not path.exists():
+        raise CorpusError(f"{what} not found", **where)
+    if not path.is_file():
+        raise CorpusError(f"{what} is not a file (a folder?)", **where)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(
+            f"not UTF-8 (byte {data[exc.start : exc.start + 1]!r}); save the {what} as UTF-8 CSV",
+            path=str(path),
+            line=line,
+        ) from exc
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    end = 0
+    while True:
+        start = end + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            detail = (
+                "a quoted field opened here is never closed"
+                if "end of data" in str(exc) or reader.line_num > start
+                else str(exc)
+            )
+            raise CorpusError(f"not a readable CSV row: {detail}", line=start, **where) from exc
+        end = reader.line_num
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if header is None:
+            header = [name.strip() for name in row]
+            repeated = sorted({n for n in header if header.count(n) > 1})
+            if repeated:
+                raise CorpusError(
+                    f"column {repeated[0]!r} appears twice in the header",
+                    line=start,
+                    field=repeated[0],
+                    **where,
+                )
+            continue
+        if len(row) != len(header):
+            fields = f"{len(row)} field{'s' if len(row) != 1 else ''}"
+            raise CorpusError(
+                f"{fields} but the header has {len(header)} (columns: {header}); check the "
+                "quoting, and that every row has one cell per column",
+                line=start,
+                **where,
+            )
+        rows.append([unescape_cell(cell) for cell in row])
+        lines.append(start)
+    table = pd.DataFrame(rows, columns=header or [], dtype=object)
+    table.index = pd.Index(lines, name="line", dtype="int64")
+    return table
 
 
 def write_table(df: pd.DataFrame | pa.Table, target: Path, meta: dict[str, Any]) -> None:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis import schema as S
 from analysis.errors import CorpusError, require_columns
+from analysis.io import read_csv_table
 from analysis.stats.bootstrap import unit_rng
 from analysis.study import Codebook
 
@@ -102,9 +103,7 @@ class ImportResult:
 
 def import_codes(path: Path, codebook: Codebook) -> ImportResult:
     """Read a coded sample; validate every code; return it in the gold format."""
-    if not path.exists():
-        raise CorpusError("coded file not found", path=str(path))
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df = read_csv_table(path, "coded file")
     require_columns(
         df.columns,
         [S.DOC_ID, S.CHAR_START, S.CHAR_END, "pole", "voice"],
@@ -115,7 +114,7 @@ def import_codes(path: Path, codebook: Codebook) -> ImportResult:
     voices = set(S.VOICES)
     rows, uncoded = [], []
     for i, row in df.iterrows():
-        line = int(i) + 2
+        line = int(i)  # the row's line in the file
         pole, voice = row["pole"].strip(), row["voice"].strip()
         own = row.get("own_pole", "").strip()
         if not pole and not voice and not own:

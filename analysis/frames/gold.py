@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis import schema as S
 from analysis.errors import CorpusError, require_columns
+from analysis.io import read_csv_table
 from analysis.study import Frame, Study
 
 GOLD_CODES = (S.POLE, "own_pole", S.VOICE, S.SPEAKER)
@@ -37,7 +38,7 @@ def study_gold(study: Study, sentences: pd.DataFrame) -> pd.DataFrame | None:
         known = {p.id for f in study.config.codebook.frames for p in f.poles}
         unknown = gold[S.POLE].notna() & ~gold[S.POLE].isin(known)
         if unknown.any():
-            line = int(unknown.to_numpy().nonzero()[0][0]) + 2
+            line = int(gold.index[unknown.to_numpy()][0])
             raise CorpusError(
                 f"pole {gold[S.POLE][unknown].iloc[0]!r} is not in the codebook",
                 path=str(path),
@@ -55,21 +56,26 @@ def gold_labels(gold_pole: pd.Series, frame: Frame) -> np.ndarray:
 
 
 def load_gold(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise CorpusError("gold file not found", path=str(path), hint="fix `gold:` in study.yaml")
-    gold = pd.read_csv(path, dtype={S.DOC_ID: str}, keep_default_na=False, na_values=[""])
+    """The gold file's rows (index: each row's line in the file); empty cells are None."""
+    gold = read_csv_table(path, "gold file", hint="fix `gold:` in study.yaml, or the file")
     require_columns(
         gold.columns,
         _REQUIRED,
         path,
         f"a gold file needs {list(_REQUIRED)} and any of {list(GOLD_CODES)}",
     )
+    gold = gold.map(lambda v: v if v.strip() else None)
     for col in (S.CHAR_START, S.CHAR_END):
-        bad = pd.to_numeric(gold[col], errors="coerce").isna()
+        values = gold[col].map(lambda v: v.strip() if isinstance(v, str) else "")
+        bad = ~values.str.fullmatch(r"\d+")
         if bad.any():
-            line = int(bad.idxmax()) + 2
-            raise CorpusError("not an integer", path=str(path), line=line, field=col)
-        gold[col] = gold[col].astype("int64")
+            raise CorpusError(
+                f"not an integer: {values[bad].iloc[0]!r} (offsets count characters)",
+                path=str(path),
+                line=int(values.index[bad.to_numpy()][0]),
+                field=col,
+            )
+        gold[col] = values.astype("int64")
     return gold
 
 
