@@ -145,7 +145,7 @@ def annotate_export(
     """Write a stratified sample of sentences (by outlet and frame presence) for coding."""
     from analysis.frames.annotate import export_sample
     from analysis.frames.gold import load_gold
-    from analysis.io import write_text
+    from analysis.io import write_csv
     from analysis.pipeline import load_table, run
     from analysis.study import Study
 
@@ -162,7 +162,7 @@ def annotate_export(
             loaded.config.seed,
             exclude=gold,
         )
-        write_text(out, sample.to_csv(index=False))
+        write_csv(sample, out)
     except FramingError as exc:
         _fail(exc)
     log.info(
@@ -181,7 +181,7 @@ def annotate_import(
     """Validate coded sentences and add them to the study's gold file (never overwriting codes)."""
     from analysis.frames.annotate import import_codes, merge_codes
     from analysis.frames.gold import load_gold
-    from analysis.io import write_text
+    from analysis.io import write_csv
     from analysis.study import Study
 
     try:
@@ -195,7 +195,7 @@ def annotate_import(
         result = import_codes(coded, loaded.config.codebook)
         existing = load_gold(target) if target.exists() else None
         merged = merge_codes(existing, result.codes)
-        write_text(target, merged.to_csv(index=False))
+        write_csv(merged, target, keep_if_unchanged=False)
     except FramingError as exc:
         _fail(exc)
     log.info(

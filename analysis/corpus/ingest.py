@@ -37,7 +37,7 @@ from analysis.corpus.readers import display_path, read_source
 from analysis.corpus.report import problem, problems_frame, reject, rejects_frame
 from analysis.corpus.validate import screen_records, validate_records
 from analysis.errors import CorpusError, FramingError
-from analysis.io import write_text
+from analysis.io import write_csv
 from analysis.study import Study, configured
 
 log = logging.getLogger(__name__)
@@ -356,4 +356,4 @@ def write_reports(study: Study, result: IngestResult) -> None:
         ("boilerplate", result.boilerplate),
         ("outlets", result.outlets),  # a starting point for a study's own outlets file
     ):
-        write_text(study.build_dir / f"{name}.csv", table.to_csv(index=False))
+        write_csv(table, study.build_dir / f"{name}.csv")
