@@ -121,9 +121,11 @@ def notebooks(
 
     try:
         loaded = Study.load(study)
-        for source in notebook_sources():
-            if only and not any(o in source.name for o in only):
-                continue
+        sources = [s for s in notebook_sources() if not only or any(o in s.name for o in only)]
+        if not sources:
+            names = ", ".join(s.name for s in notebook_sources())
+            raise FramingError(f"--only {only}: no notebook matches", hint=f"notebooks: {names}")
+        for source in sources:
             out = execute(source, loaded, html=html)
             log.info("wrote %s", out)
     except FramingError as exc:
@@ -140,7 +142,7 @@ app.add_typer(annotate_app, name="annotate")
 def annotate_export(
     study: StudyArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="CSV to write (must not exist)")],
-    n: Annotated[int, typer.Option("--n", help="number of sentences")] = 200,
+    n: Annotated[int, typer.Option("--n", min=1, help="number of sentences")] = 200,
 ) -> None:
     """Write a stratified sample of sentences (by outlet and frame presence) for coding."""
     from analysis.frames.annotate import export_sample

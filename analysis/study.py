@@ -22,13 +22,43 @@ from analysis import paths
 from analysis import schema as S
 from analysis.embed import encoding_scheme
 from analysis.errors import StudyConfigError
+from analysis.io import write_text
 
 STUDY_FILE = "study.yaml"
+# Folders under the build root that are not a study's (the default embedding cache).
+RESERVED_NAMES = frozenset({"cache"})
+# Written into build/<study>/: the study folder whose outputs these are, so a copied
+# study that kept another's name cannot silently replace its tables.
+OWNER_FILE = ".study-folder"
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a key repeated in one mapping is an error (PyYAML
+    keeps the last value silently, so a second ``seed:`` would win unnoticed)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise StudyConfigError(
+                    f"{self.name}, line {line}: key {key!r} appears twice in one mapping "
+                    f"(first on line {seen[key]})",
+                    hint="keep one of them",
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep)
+
+
+# Resampling counts above this need tens of GiB for a large study; 100,000 draws already
+# put Monte Carlo error far below any reported digit.
+MAX_RESAMPLES = 100_000
 
 
 Estimator = TypeVar("Estimator")
@@ -267,7 +297,12 @@ class EmbeddingConfig(_Strict):
 
 
 class AggregateConfig(_Strict):
-    n_boot: int = Field(default=2000, ge=100)
+    n_boot: int = Field(
+        default=2000,
+        ge=100,
+        le=MAX_RESAMPLES,
+        description="Bootstrap resamples for the per-view aggregates' intervals.",
+    )
     ci: float = Field(default=0.95, gt=0, lt=1)
 
 
@@ -457,9 +492,19 @@ class CompareConfig(_Strict):
     min_events: int = Field(default=3, ge=2)
     # Syndicated copies (articles.duplicate_of set) would count the same text twice.
     exclude_duplicates: bool = True
-    n_boot: int = Field(default=2000, ge=100)
+    n_boot: int = Field(
+        default=2000,
+        ge=100,
+        le=MAX_RESAMPLES,
+        description="Bootstrap resamples (over events) for the comparisons' intervals.",
+    )
     # Permutations per test; fewer than 2^(shared events) triggers full enumeration.
-    n_perm: int = Field(default=9999, ge=99)
+    n_perm: int = Field(
+        default=9999,
+        ge=99,
+        le=10 * MAX_RESAMPLES,
+        description="Label permutations per comparison test.",
+    )
     ci: float = Field(default=0.95, gt=0, lt=1)
     # t: bootstrap standard error (rescaled by sqrt(m/(m-1))) with Student-t(m-1)
     # quantiles, m = events informing the estimate; percentile: plain percentile interval
@@ -579,13 +624,48 @@ class IngestConfig(_Strict):
 
 
 class StudyConfig(_Strict):
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+        description="The study's name: its outputs go to build/<name>/ and figures/<name>/ "
+        "(letters, digits, _ . -, starting with a letter or digit; default: the folder name).",
+    )
+
+    @field_validator("outlets", "gold")
+    @classmethod
+    def _a_csv_file(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().endswith(".csv"):
+            raise ValueError(f"{value!r} is not a .csv file; this field names a CSV file")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value.lower() in RESERVED_NAMES:
+            raise ValueError(
+                f"{value!r} is reserved for the project's own folders; rename the study"
+            )
+        return value
+
     description: str = ""
     synthetic: bool = False
     corpus: list[CorpusSource] = Field(min_length=1)
-    outlets: str | None = None
-    gold: str | None = None
-    seed: int = 0
+    outlets: str | None = Field(
+        default=None,
+        description="CSV file of outlet metadata (outlet, country, ownership, language, "
+        "group), relative to the study folder.",
+    )
+    gold: str | None = Field(
+        default=None,
+        description="CSV file of human-coded sentences (doc_id, char_start, char_end and "
+        "codes), relative to the study folder; `framing annotate import` adds to it.",
+    )
+    seed: int = Field(
+        default=0,
+        ge=0,
+        le=2**32 - 1,
+        description="Seed of every random step (sampling, bootstrap, UMAP); numpy and UMAP "
+        "take 0 to 2**32 - 1.",
+    )
     embedding: EmbeddingConfig = EmbeddingConfig()
     scoring: ScoringConfig = ScoringConfig()
     aggregate: AggregateConfig = AggregateConfig()
@@ -616,6 +696,32 @@ class Study:
     def figures_dir(self) -> Path:
         return paths.figures_root() / self.name
 
+    def check_outputs(self) -> None:
+        """Refuse outputs that would land in another study's or the cache's folder."""
+        build = self.build_dir.resolve()
+        cache = paths.cache_dir().resolve()
+        if build == cache or build in cache.parents or cache in build.parents:
+            raise StudyConfigError(
+                f"{self.root / STUDY_FILE}: study name {self.name!r} puts its outputs in "
+                "the embedding cache's folder",
+                hint="rename the study (`name:` in study.yaml)",
+            )
+        owner_file = self.build_dir / OWNER_FILE
+        if owner_file.is_file():
+            owner = owner_file.read_text(encoding="utf-8").strip()
+            if owner != str(self.root):
+                raise StudyConfigError(
+                    f"{self.root / STUDY_FILE}: study name {self.name!r} is already used by "
+                    f"the study in {owner}; its outputs in {self.build_dir} are not replaced",
+                    hint="give this study its own `name:` in study.yaml (or delete "
+                    f"{self.build_dir} if that study is gone)",
+                )
+
+    def claim_outputs(self) -> None:
+        """Check the output folder (see :meth:`check_outputs`) and mark it as this study's."""
+        self.check_outputs()
+        write_text(self.build_dir / OWNER_FILE, f"{self.root}\n")
+
     def path(self, relative: str) -> Path:
         """Resolve a path written in study.yaml relative to the study folder."""
         p = Path(os.path.expandvars(relative)).expanduser()
@@ -631,7 +737,18 @@ class Study:
                 hint=f"a study is a folder holding {STUDY_FILE}; see corpora/demo for an example",
             )
         try:
-            raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise StudyConfigError(
+                f"{file}: not UTF-8 (byte {exc.start})", hint="save study.yaml as UTF-8"
+            ) from exc
+        try:
+            loader = _UniqueKeyLoader(text)
+            loader.name = str(file)
+            try:
+                raw = loader.get_single_data()
+            finally:
+                loader.dispose()
         except yaml.YAMLError as exc:
             raise StudyConfigError(f"{file}: not valid YAML: {exc}") from exc
         if not isinstance(raw, dict):
@@ -641,7 +758,16 @@ class Study:
             config = StudyConfig.model_validate(raw)
         except ValidationError as exc:
             raise StudyConfigError(_describe(file, exc), hint="fix the field(s) above") from exc
-        return cls(file.parent.resolve(), config, build_root)
+        study = cls(file.parent.resolve(), config, build_root)
+        for field in ("outlets", "gold"):
+            written = getattr(config, field)
+            if written is not None and study.path(written).is_dir():
+                raise StudyConfigError(
+                    f"{file}: {field}: {written!r} is a folder, not a CSV file",
+                    hint=f"point `{field}:` at a CSV file in the study folder",
+                )
+        study.check_outputs()
+        return study
 
 
 def find_study(name_or_path: str | os.PathLike, build_root: Path | None = None) -> Study:

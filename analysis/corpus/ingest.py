@@ -350,6 +350,7 @@ def _row(value: Any) -> int | None:
 
 def write_reports(study: Study, result: IngestResult) -> None:
     """The researcher-facing CSVs beside the tables (each written atomically)."""
+    study.claim_outputs()
     for name, table in (
         ("rejects", result.rejects),
         ("problems", result.problems),
