@@ -150,6 +150,8 @@ def import_codes(path: Path, codebook: Codebook) -> ImportResult:
                 "voice": voice,
                 "speaker": row.get("speaker", "").strip() or None,
                 "coder": row.get("coder", "").strip() or None,
+                # kept so the span can be checked against the article (analysis/frames/anchor.py)
+                S.TEXT: row.get(S.TEXT) or None,
             }
         )
     codes = pd.DataFrame(
@@ -163,6 +165,7 @@ def import_codes(path: Path, codebook: Codebook) -> ImportResult:
             "voice",
             "speaker",
             "coder",
+            S.TEXT,
         ],
     )
     dupes = codes.duplicated([S.DOC_ID, S.CHAR_START], keep=False)

@@ -7,6 +7,7 @@ overlap, so a gold file stays valid when the sentence splitter changes.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -14,13 +15,17 @@ import pandas as pd
 
 from analysis import schema as S
 from analysis.errors import CorpusError, require_columns
-from analysis.io import read_csv_table
+from analysis.frames.anchor import anchor_gold
+from analysis.io import read_csv_table, write_csv
 from analysis.study import Frame, Study
 
 GOLD_CODES = (S.POLE, "own_pole", S.VOICE, S.SPEAKER)
 GOLD_PREFIX = "gold_"
 NONE = "none"  # the code of a sentence that takes neither pole of a frame
 _REQUIRED = (S.DOC_ID, S.CHAR_START, S.CHAR_END)
+ANCHOR_REPORT = "gold_anchoring.csv"
+
+log = logging.getLogger(__name__)
 
 
 def gold_files(study: Study) -> list[Path]:
@@ -46,7 +51,28 @@ def study_gold(study: Study, sentences: pd.DataFrame) -> pd.DataFrame | None:
                 field=S.POLE,
                 hint=f"use one of {sorted(known)}, or leave the field empty",
             )
-    return align_gold(sentences, gold)
+    anchored = anchor_gold(gold, sentences)
+    write_csv(anchored.report, study.build_dir / ANCHOR_REPORT)
+    counts = anchored.counts()
+    if anchored.gold.empty:
+        raise CorpusError(
+            f"none of the {len(gold)} gold rows matches an article ({counts})",
+            path=str(path),
+            hint=f"see {study.build_dir / ANCHOR_REPORT} for each row's reason; check that "
+            "the gold file codes this study's corpus",
+        )
+    if counts.get("moved") or counts.get("rejected"):
+        log.warning(
+            "gold %s: %d spans verified, %d moved to where their text now is, %d rejected, "
+            "%d without text to check (each row's outcome: %s)",
+            path.name,
+            counts.get("verified", 0),
+            counts.get("moved", 0),
+            counts.get("rejected", 0),
+            counts.get("unchecked", 0),
+            study.build_dir / ANCHOR_REPORT,
+        )
+    return align_gold(sentences, anchored.gold)
 
 
 def gold_labels(gold_pole: pd.Series, frame: Frame) -> np.ndarray:
