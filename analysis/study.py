@@ -262,6 +262,20 @@ class Frame(_Strict):
     def bipolar(self) -> bool:
         return len(self.poles) == 2
 
+    @model_validator(mode="after")
+    def _poles_differ(self) -> Frame:
+        # An exemplar on both poles pulls the axis toward zero; identical poles give every
+        # sentence position 0.0 while "present" still fires (issue 11).
+        if self.bipolar:
+            a, b = ({" ".join(t.casefold().split()): t for t in p.exemplars} for p in self.poles)
+            shared = sorted(set(a) & set(b))
+            if shared:
+                raise ValueError(
+                    f"exemplar {a[shared[0]]!r} is on both poles ({self.poles[0].id}, "
+                    f"{self.poles[1].id}); an exemplar is evidence for one pole only"
+                )
+        return self
+
 
 class Codebook(_Strict):
     frames: list[Frame] = Field(min_length=1)
