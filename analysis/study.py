@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from analysis import paths
 from analysis import schema as S
 from analysis.embed import encoding_scheme
-from analysis.errors import StudyConfigError
+from analysis.errors import StudyConfigError, hide_in_messages
 from analysis.io import write_text
 
 STUDY_FILE = "study.yaml"
@@ -738,6 +738,11 @@ class Study:
 
     def path(self, relative: str) -> Path:
         """Resolve a path written in study.yaml relative to the study folder."""
+        for name in re.findall(r"\$\{?(\w+)\}?", relative):
+            if name in os.environ:
+                hide_in_messages(os.environ[name], f"${{{name}}}")
+        if relative.startswith("~"):
+            hide_in_messages(str(Path("~").expanduser()), "~")
         p = Path(os.path.expandvars(relative)).expanduser()
         return p if p.is_absolute() else (self.root / p).resolve()
 

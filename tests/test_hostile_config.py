@@ -133,3 +133,15 @@ def test_annotate_export_with_a_negative_count_is_refused(make_study, build_root
     out = tmp_path / "sample.csv"
     _fails_cleanly(["annotate", "export", str(make_study()), "-o", str(out), "--n", "-5"], "--n")
     assert not out.exists()
+
+
+def test_an_error_shows_the_variable_in_a_path_not_its_value(
+    make_study, build_root, tmp_path, monkeypatch
+):
+    private = tmp_path / "private-location-x9"
+    private.mkdir()
+    monkeypatch.setenv("STUDY_DATA", str(private))
+    folder = make_study()
+    _edit(folder, _set(outlets="${STUDY_DATA}/outlets.csv"))
+    result = _fails_cleanly(["validate", str(folder)], "${STUDY_DATA}/outlets.csv", "not found")
+    assert "private-location-x9" not in result.output
