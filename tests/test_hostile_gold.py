@@ -5,6 +5,9 @@ text now is, or rejected with its reason; never attached to the wrong sentence.
 
 from __future__ import annotations
 
+import logging
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -12,10 +15,13 @@ from analysis import schema as S
 from analysis.errors import CorpusError
 from analysis.frames.anchor import anchor_gold
 from analysis.frames.annotate import import_codes
+from analysis.frames.axes import PoleAxisScorer
 from analysis.frames.gold import ANCHOR_REPORT, study_gold
+from analysis.frames.thresholds import frame_thresholds
+from analysis.frames.validation import validate_codes
 from analysis.io import read_csv_table
 from analysis.pipeline import load_table, run
-from analysis.study import Codebook, Study
+from analysis.study import Codebook, ScoringConfig, Study
 from tests.conftest import TINY_CODEBOOK
 
 A = "The conscripts were sent to die as cannon fodder."
@@ -129,3 +135,52 @@ def test_imported_codes_keep_the_coded_text_for_anchoring(tmp_path):
     ).to_csv(path, index=False)
     codes = import_codes(path, Codebook.model_validate(TINY_CODEBOOK)).codes
     assert codes[S.TEXT].tolist() == [A]
+
+
+def _aligned_gold(poles: list[str | None]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"gold_pole": poles, "gold_voice": ["authorial"] * len(poles)}, dtype=object
+    )
+
+
+def test_a_gold_file_that_misses_a_frame_falls_back_to_the_default_threshold(caplog):
+    """Before: ValueError from f1_optimal_threshold, a raw traceback from frame_scores."""
+    book = Codebook.model_validate(TINY_CODEBOOK)
+    relevance = np.linspace(0, 1, 10)[:, None]
+    config = ScoringConfig()
+    for poles, reason in (
+        ([None] * 10, "no sentence coded with its poles"),
+        (["cannon_fodder"] * 10, "no coded sentence outside its poles"),
+    ):
+        with caplog.at_level(logging.WARNING):
+            table = frame_thresholds(relevance, book, config, _aligned_gold(poles))
+        assert table[[S.THRESHOLD, S.THRESHOLD_SOURCE]].values.tolist() == [
+            [config.default_threshold, "default"]
+        ]
+        assert reason in caplog.text
+    mixed = ["cannon_fodder"] * 3 + [None] * 7
+    table = frame_thresholds(relevance[::-1], book, config, _aligned_gold(mixed))
+    assert table[S.THRESHOLD_SOURCE].tolist() == ["gold"]
+
+
+def test_a_gold_file_without_a_pole_column_is_read_as_coding_no_pole(caplog):
+    book = Codebook.model_validate(TINY_CODEBOOK)
+    gold = pd.DataFrame({"gold_voice": ["quoted"] * 4})
+    table = frame_thresholds(np.zeros((4, 1)), book, ScoringConfig(), gold)
+    assert table[S.THRESHOLD_SOURCE].tolist() == ["default"]
+
+
+def test_a_frame_with_too_few_framed_gold_sentences_is_reported_not_validated():
+    book = Codebook.model_validate(TINY_CODEBOOK)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 4))
+    scorer = PoleAxisScorer(book).fit(
+        rng.normal(size=(2, 4)), ["heroic_sacrifice", "cannon_fodder"]
+    )
+    sentences = pd.DataFrame({S.VOICE: ["authorial"] * 20})
+    gold = _aligned_gold(["cannon_fodder"] * 2 + [None] * 18)
+    table = validate_codes(sentences, X, gold, scorer, np.arange(20) % 10, seed=0)
+    row = table[table[S.FRAME] == "sacrifice"]
+    assert row[[S.METRIC, S.VALUE, S.SUPPORT]].values.tolist() == [
+        ["not_validated_n_framed", 2.0, 20]
+    ]

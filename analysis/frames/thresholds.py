@@ -28,6 +28,8 @@ def frame_thresholds(
     """
     rows = []
     pole_col = GOLD_PREFIX + S.POLE
+    if gold is not None and pole_col not in gold.columns:
+        gold = gold.assign(**{pole_col: None})  # coded for voice only: no pole is framed
     coded = (
         gold[pole_col].notna() | gold[GOLD_PREFIX + S.VOICE].notna()
         if gold is not None and GOLD_PREFIX + S.VOICE in gold.columns
@@ -39,12 +41,27 @@ def frame_thresholds(
         n_coded = 0
         if config.presence_threshold is not None:
             tau, source = config.presence_threshold, "config"
-        elif gold is not None and coded is not None and coded.any():
+        elif (
+            gold is not None
+            and coded is not None
+            and coded.any()
+            and (reason := _one_sided(gold, coded, poles)) is None
+        ):
             mask = coded.to_numpy()
             framed = gold[pole_col].isin(poles).to_numpy()[mask]
             n_coded = int(mask.sum())
             tau, f1 = f1_optimal_threshold(relevance[mask, j], framed)
             source = "gold"
+        elif gold is not None and coded is not None and coded.any():
+            # A threshold cannot be chosen on codes of one kind only (documented fallback).
+            tau, source = config.default_threshold, "default"
+            log.warning(
+                "frame %s: the gold codes have %s, so its presence threshold is the "
+                "default %.3f; code sentences of both kinds to choose it on gold",
+                frame.id,
+                reason,
+                tau,
+            )
         else:
             tau, source = config.default_threshold, "default"
         if source != "gold":
@@ -67,3 +84,13 @@ def frame_thresholds(
             }
         )
     return pd.DataFrame(rows)
+
+
+def _one_sided(gold: pd.DataFrame, coded: pd.Series, poles: set[str]) -> str | None:
+    """Why the coded sentences cannot set a frame's threshold, or None when they can."""
+    framed = gold[GOLD_PREFIX + S.POLE][coded].isin(poles)
+    if not framed.any():
+        return f"no sentence coded with its poles {sorted(poles)}"
+    if framed.all():
+        return "no coded sentence outside its poles"
+    return None

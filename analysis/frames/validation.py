@@ -11,6 +11,8 @@ or ``none``.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
@@ -23,6 +25,12 @@ from analysis.frames.gold import GOLD_PREFIX, NONE, gold_labels
 from analysis.frames.presence import f1_optimal_threshold
 from analysis.frames.supervised import EmbeddingClassifier, out_of_fold_proba
 from analysis.study import Frame
+
+log = logging.getLogger(__name__)
+
+# Framed and unframed gold sentences a frame needs before it is cross-validated (one per
+# fold of the default 5); with fewer its row says so instead.
+MIN_PER_CLASS = 5
 
 
 def axis_labels(position: np.ndarray, present: np.ndarray, frame: Frame) -> np.ndarray:
@@ -123,6 +131,20 @@ def validate_codes(
     blocks = []
     for j, frame in enumerate(scorer.codebook.frames):
         truth = gold_labels(gold[GOLD_PREFIX + S.POLE], frame)[coded]
+        n_framed = int((truth != NONE).sum())
+        if n_framed < MIN_PER_CLASS or len(truth) - n_framed < MIN_PER_CLASS:
+            # Cross-validation needs both kinds in every fold: say so in the table.
+            log.warning(
+                "frame %s not validated: the gold codes have %d framed and %d unframed "
+                "sentences (need %d of each)",
+                frame.id,
+                n_framed,
+                len(truth) - n_framed,
+                MIN_PER_CLASS,
+            )
+            row = {S.METRIC: "not_validated_n_framed", S.LABEL: None, S.VALUE: float(n_framed)}
+            blocks.append(("axis", frame.id, [{**row, S.SUPPORT: len(truth)}]))
+            continue
         position = all_positions[coded, j]
         relevance = all_relevance[coded, j]
         blocks.append(
