@@ -98,6 +98,22 @@ def write_csv(df: pd.DataFrame, target: Path, keep_if_unchanged: bool = True) ->
     write_text(target, text, keep_if_unchanged)
 
 
+def decode_or_fail(data: bytes, codec: str, path: Path, declared: str, hint: str) -> str:
+    """``data`` decoded with ``codec``; bytes it cannot read raise :class:`CorpusError`
+    naming the file, the line and the byte."""
+    from analysis.errors import CorpusError  # errors imports nothing from here
+
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"not valid {declared}: byte {data[exc.start : exc.start + 1]!r} at offset {exc.start}",
+            path=str(path),
+            line=data[: exc.start].count(b"\n") + 1,
+            hint=hint,
+        ) from exc
+
+
 def read_csv_table(path: Path, what: str, hint: str | None = None) -> pd.DataFrame:
     """A small CSV file a person wrote (outlets, gold codes, pins), every cell as text.
 
@@ -117,16 +133,9 @@ def read_csv_table(path: Path, what: str, hint: str | None = None) -> pd.DataFra
         raise CorpusError(f"{what} not found", **where)
     if not path.is_file():
         raise CorpusError(f"{what} is not a file (a folder?)", **where)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CorpusError(
-            f"not UTF-8 (byte {data[exc.start : exc.start + 1]!r}); save the {what} as UTF-8 CSV",
-            path=str(path),
-            line=line,
-        ) from exc
+    text = decode_or_fail(
+        path.read_bytes(), "utf-8-sig", path, "UTF-8", f"save the {what} as UTF-8 CSV"
+    )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     rows: list[list[str]] = []

@@ -23,6 +23,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from analysis.errors import CorpusError
+from analysis.io import decode_or_fail
 
 # Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS = (
@@ -183,13 +184,5 @@ def _looks_utf16(data: bytes) -> bool:
 
 
 def _whole(data: bytes, codec: str, path: Path, declared: str) -> str:
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CorpusError(
-            f"not valid {declared}: byte {data[exc.start : exc.start + 1]!r} at offset {exc.start}",
-            path=str(path),
-            line=line,
-            hint="set `encoding:` for this corpus entry to the file's real encoding",
-        ) from exc
+    hint = "set `encoding:` for this corpus entry to the file's real encoding"
+    return decode_or_fail(data, codec, path, declared, hint)
