@@ -121,9 +121,11 @@ def notebooks(
 
     try:
         loaded = Study.load(study)
-        for source in notebook_sources():
-            if only and not any(o in source.name for o in only):
-                continue
+        sources = [s for s in notebook_sources() if not only or any(o in s.name for o in only)]
+        if not sources:
+            names = ", ".join(s.name for s in notebook_sources())
+            raise FramingError(f"--only {only}: no notebook matches", hint=f"notebooks: {names}")
+        for source in sources:
             out = execute(source, loaded, html=html)
             log.info("wrote %s", out)
     except FramingError as exc:
@@ -144,7 +146,7 @@ def annotate_export(
         Path,
         typer.Option("--out", "-o", help="folder for the sheets (files are never overwritten)"),
     ],
-    n: Annotated[int, typer.Option("--n", help="number of distinct sentences")] = 200,
+    n: Annotated[int, typer.Option("--n", min=1, help="number of distinct sentences")] = 200,
     coders: Annotated[
         str, typer.Option("--coders", help="comma-separated coder names, one sheet each")
     ] = "coder1",
@@ -338,7 +340,7 @@ def _print_agreement(loaded) -> None:
 
     from analysis.io import write_csv
     from analysis.pipeline import table_path
-    from analysis.stages.coding import coding_report
+    from analysis.stages.intercoder import coding_report
 
     articles_path = table_path(loaded, "articles")
     articles = (

@@ -8,14 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+# Values of environment variables that study.yaml paths name (``${DATA}/a.jsonl``), and
+# how the file wrote them: messages show the variable, never its value (which may be a
+# private location or a token someone put in a path).
+_HIDDEN: dict[str, str] = {}
+
+
+def hide_in_messages(value: str, written: str) -> None:
+    """Show ``written`` (e.g. ``${DATA}``) wherever ``value`` would appear in an error."""
+    if len(value) > 1:
+        _HIDDEN[value] = written
+
+
+def _hidden(text: str) -> str:
+    for value in sorted(_HIDDEN, key=len, reverse=True):  # longest first: nested values
+        text = text.replace(value, _HIDDEN[value])
+    return text
+
 
 class FramingError(Exception):
     """Base class of every error the project raises on purpose."""
 
     def __init__(self, message: str, *, hint: str | None = None):
-        self.message = message
-        self.hint = hint
-        super().__init__(message if hint is None else f"{message}\n  → {hint}")
+        self.message = _hidden(message)
+        self.hint = None if hint is None else _hidden(hint)
+        text = self.message if hint is None else f"{self.message}\n  → {self.hint}"
+        super().__init__(text)
 
 
 class StudyConfigError(FramingError):

@@ -7,7 +7,9 @@ later run would trust.
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import json
 import os
 import tempfile
@@ -114,8 +116,98 @@ def unescape_cell(value: str) -> str:
 
 
 def write_csv(df: pd.DataFrame, target: Path, keep_if_unchanged: bool = True) -> None:
-    """``df`` as a CSV a person may open in a spreadsheet: formula-safe, written atomically."""
-    write_text(target, spreadsheet_safe(df).to_csv(index=False), keep_if_unchanged)
+    """``df`` as a CSV a person may open in a spreadsheet: formula-safe, written atomically.
+
+    Rows end in CRLF (RFC 4180): Python's csv writer quotes a cell holding a bare carriage
+    return only when CR is part of the line terminator, and an unquoted one splits the row.
+    """
+    text = spreadsheet_safe(df).to_csv(index=False, lineterminator="\r\n")
+    write_text(target, text, keep_if_unchanged)
+
+
+def decode_or_fail(data: bytes, codec: str, path: Path, declared: str, hint: str) -> str:
+    """``data`` decoded with ``codec``; bytes it cannot read raise :class:`CorpusError`
+    naming the file, the line and the byte."""
+    from analysis.errors import CorpusError  # errors imports nothing from here
+
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"not valid {declared}: byte {data[exc.start : exc.start + 1]!r} at offset {exc.start}",
+            path=str(path),
+            line=data[: exc.start].count(b"\n") + 1,
+            hint=hint,
+        ) from exc
+
+
+def read_csv_table(path: Path, what: str, hint: str | None = None) -> pd.DataFrame:
+    """A small CSV file a person wrote (outlets, gold codes, pins), every cell as text.
+
+    The index is each row's line in the file (the header is line 1; a row spanning
+    lines gets its first), so every later error can name the line. A row with more or
+    fewer fields than the header, an unclosed quote, a repeated column name or bytes that
+    are not UTF-8 raise :class:`CorpusError` naming the file and line; pandas would
+    raise a ParserError, or silently shift a row with one field too many into its index.
+    Blank lines are skipped; cells escaped by :func:`write_csv` are read back as written.
+    An empty file gives an empty table without columns.
+    """
+    from analysis.errors import CorpusError  # errors imports nothing from here
+
+    path = Path(path)
+    where = {"path": str(path), "hint": hint}
+    if not path.exists():
+        raise CorpusError(f"{what} not found", **where)
+    if not path.is_file():
+        raise CorpusError(f"{what} is not a file (a folder?)", **where)
+    text = decode_or_fail(
+        path.read_bytes(), "utf-8-sig", path, "UTF-8", f"save the {what} as UTF-8 CSV"
+    )
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    end = 0
+    while True:
+        start = end + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            detail = (
+                "a quoted field opened here is never closed"
+                if "end of data" in str(exc) or reader.line_num > start
+                else str(exc)
+            )
+            raise CorpusError(f"not a readable CSV row: {detail}", line=start, **where) from exc
+        end = reader.line_num
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if header is None:
+            header = [name.strip() for name in row]
+            repeated = sorted({n for n in header if header.count(n) > 1})
+            if repeated:
+                raise CorpusError(
+                    f"column {repeated[0]!r} appears twice in the header",
+                    line=start,
+                    field=repeated[0],
+                    **where,
+                )
+            continue
+        if len(row) != len(header):
+            fields = f"{len(row)} field{'s' if len(row) != 1 else ''}"
+            raise CorpusError(
+                f"{fields} but the header has {len(header)} (columns: {header}); check the "
+                "quoting, and that every row has one cell per column",
+                line=start,
+                **where,
+            )
+        rows.append([unescape_cell(cell) for cell in row])
+        lines.append(start)
+    table = pd.DataFrame(rows, columns=header or [], dtype=object)
+    table.index = pd.Index(lines, name="line", dtype="int64")
+    return table
 
 
 def write_table(df: pd.DataFrame | pa.Table, target: Path, meta: dict[str, Any]) -> None:

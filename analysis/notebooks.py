@@ -27,6 +27,11 @@ from analysis.study import Study
 log = logging.getLogger(__name__)
 
 
+# nbconvert's lab template without the require.js, MathJax, mermaid and widget scripts it
+# would load from CDNs when the page is opened (issue 11): the HTML makes no request.
+OFFLINE_TEMPLATE = Path(__file__).with_name("templates") / "offline.html.j2"
+
+
 def notebook_sources(folder: Path | None = None) -> list[Path]:
     return sorted((folder or paths.project_root() / "notebooks").glob("[0-9][0-9]_*.py"))
 
@@ -65,10 +70,7 @@ def execute(source: Path, study: Study, html: bool = True, kernel: str = "python
     _strip_volatile(executed)
     write_text(target, nbformat.writes(executed))
     if html:
-        from nbconvert import HTMLExporter
-
-        body, _ = HTMLExporter().from_notebook_node(executed)
-        write_text(target.with_suffix(".html"), body)
+        write_text(target.with_suffix(".html"), notebook_html(executed))
     tables = sorted(set(reads.read_text(encoding="utf-8").split())) if reads.exists() else []
     reads.unlink(missing_ok=True)
     write_text(out_dir / f"{source.stem}.d", _make_rule(target, source, tables))
@@ -88,3 +90,11 @@ def _strip_volatile(nb) -> None:
         cell.id = f"cell-{i:03d}"  # jupytext and papermill assign random ids
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+
+
+def notebook_html(notebook) -> str:
+    """``notebook`` as a self-contained HTML page that loads nothing from the network."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_file=str(OFFLINE_TEMPLATE)).from_notebook_node(notebook)
+    return body

@@ -306,8 +306,15 @@ def run(
 
     ``force`` names stages to re-run regardless (``"all"`` forces every stage).
     """
-    ctx = context or Context(study)
     force = set(force)
+    register_all()
+    unknown = sorted(force - set(REGISTRY) - {"all"})
+    if unknown:
+        raise StageError(
+            f"--force {unknown[0]!r}: no such stage", hint=f"stages: all, {', '.join(REGISTRY)}"
+        )
+    study.claim_outputs()
+    ctx = context or Context(study)
     prints: dict[str, str] = {}
     reports = []
     for stage in order(targets):

@@ -760,6 +760,8 @@ REJECT_CODES = (
     "language",  # detected language not among the study's ingest.language.keep
     "unsupported_file",  # a file in a corpus folder that is neither .txt nor .html
     "no_items",  # a record whose `explode` field holds no sub-records
+    "encoding",  # bytes the file's encoding cannot read, or a lone surrogate (\ud800)
+    "too_large",  # an article longer than ingest.max_chars
 )
 PROBLEM_CODES = (
     "date_unparsed",  # not a date in any format tried

@@ -23,9 +23,15 @@ from analysis import schema as S
 from analysis.collect.config import CollectConfig
 from analysis.device import select_device
 from analysis.embed import encoding_scheme
-from analysis.errors import StudyConfigError
+from analysis.errors import StudyConfigError, hide_in_messages
+from analysis.io import write_text
 
 STUDY_FILE = "study.yaml"
+# Folders under the build root that are not a study's (the default embedding cache).
+RESERVED_NAMES = frozenset({"cache"})
+# Written into build/<study>/: the study folder whose outputs these are, so a copied
+# study that kept another's name cannot silently replace its tables.
+OWNER_FILE = ".study-folder"
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 # Frame ids name coding-sheet columns, so they cannot be any other column of a sheet.
 RESERVED_FRAME_IDS = frozenset(S.CODING_SHEET_COLUMNS) | {"none", "field", "code"}
@@ -35,6 +41,30 @@ MIN_SENTENCE_WORDS = 4
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a key repeated in one mapping is an error (PyYAML
+    keeps the last value silently, so a second ``seed:`` would win unnoticed)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise StudyConfigError(
+                    f"{self.name}, line {line}: key {key!r} appears twice in one mapping "
+                    f"(first on line {seen[key]})",
+                    hint="keep one of them",
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep)
+
+
+# Resampling counts above this need tens of GiB for a large study; 100,000 draws already
+# put Monte Carlo error far below any reported digit.
+MAX_RESAMPLES = 100_000
 
 
 Estimator = TypeVar("Estimator")
@@ -290,6 +320,20 @@ class Frame(_Strict):
     def bipolar(self) -> bool:
         return len(self.poles) == 2
 
+    @model_validator(mode="after")
+    def _poles_differ(self) -> Frame:
+        # An exemplar on both poles pulls the axis toward zero; identical poles give every
+        # sentence position 0.0 while "present" still fires (issue 11).
+        if self.bipolar:
+            a, b = ({" ".join(t.casefold().split()): t for t in p.exemplars} for p in self.poles)
+            shared = sorted(set(a) & set(b))
+            if shared:
+                raise ValueError(
+                    f"exemplar {a[shared[0]]!r} is on both poles ({self.poles[0].id}, "
+                    f"{self.poles[1].id}); an exemplar is evidence for one pole only"
+                )
+        return self
+
 
 class Codebook(_Strict):
     """The frames a study measures, each a bipolar or unipolar axis of exemplar sentences."""
@@ -379,7 +423,9 @@ class EmbeddingConfig(_Strict):
 class AggregateConfig(_Strict):
     """Outlet means of article frame scores, with bootstrap intervals over articles."""
 
-    n_boot: int = Field(default=2000, ge=100, description="Bootstrap resamples of articles.")
+    n_boot: int = Field(
+        default=2000, ge=100, le=MAX_RESAMPLES, description="Bootstrap resamples of articles."
+    )
     ci: float = Field(default=0.95, gt=0, lt=1, description="Confidence level of the intervals.")
 
 
@@ -740,10 +786,13 @@ class CompareConfig(_Strict):
     exclude_duplicates: bool = Field(
         default=True, description="Leave out syndicated copies (they would count a text twice)."
     )
-    n_boot: int = Field(default=2000, ge=100, description="Bootstrap resamples of events.")
+    n_boot: int = Field(
+        default=2000, ge=100, le=MAX_RESAMPLES, description="Bootstrap resamples of events."
+    )
     n_perm: int = Field(
         default=9999,
         ge=99,
+        le=10 * MAX_RESAMPLES,
         description="Permutations per test; fewer than 2^(shared events) means full enumeration.",
     )
     ci: float = Field(default=0.95, gt=0, lt=1, description="Confidence level of the intervals.")
@@ -889,6 +938,12 @@ class IngestConfig(_Strict):
         default=LanguageConfig(), description="Language detection and rejection."
     )
     dates: DatesConfig = Field(default=DatesConfig(), description="Plausible publication dates.")
+    max_chars: int = Field(
+        default=1_000_000,
+        ge=1_000,
+        description="Longest article text read, in characters; a longer record is rejected "
+        "(code too_large) rather than analysed for hours.",
+    )
     outlet_metadata: dict[str, str] = Field(
         default_factory=dict,
         description="Without an outlets file: outlet field -> article column it is read from, "
@@ -1019,9 +1074,28 @@ class StudyConfig(_Strict):
     """``study.yaml``: one study's corpus, codebook and the settings of every stage."""
 
     name: str = Field(
-        pattern=r"^[A-Za-z0-9_.-]+$",
-        description="The study's name (default: its folder's name); outputs go to build/<name>/.",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+        description="The study's name: its outputs go to build/<name>/ and figures/<name>/ "
+        "(letters, digits, _ . -, starting with a letter or digit; default: the folder name).",
     )
+
+    @field_validator("outlets", "gold")
+    @classmethod
+    def _a_csv_file(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for one in [value] if isinstance(value, str) else value or []:
+            if not one.lower().endswith(".csv"):
+                raise ValueError(f"{one!r} is not a .csv file; this field names a CSV file")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value.lower() in RESERVED_NAMES:
+            raise ValueError(
+                f"{value!r} is reserved for the project's own folders; rename the study"
+            )
+        return value
+
     description: str = Field(default="", description="What the study is; shown on index.html.")
     synthetic: bool = Field(
         default=False, description="The corpus is invented (index.html says so)."
@@ -1040,7 +1114,11 @@ class StudyConfig(_Strict):
         "study folder.",
     )
     seed: int = Field(
-        default=0, description="Seed of every random step (bootstrap, sampling, UMAP)."
+        default=0,
+        ge=0,
+        le=2**32 - 1,
+        description="Seed of every random step (sampling, bootstrap, UMAP); numpy and UMAP "
+        "take 0 to 2**32 - 1.",
     )
     filter: FilterConfig = Field(
         default=FilterConfig(),
@@ -1106,8 +1184,39 @@ class Study:
     def figures_dir(self) -> Path:
         return paths.figures_root() / self.name
 
+    def check_outputs(self) -> None:
+        """Refuse outputs that would land in another study's or the cache's folder."""
+        build = self.build_dir.resolve()
+        cache = paths.cache_dir().resolve()
+        if build == cache or build in cache.parents or cache in build.parents:
+            raise StudyConfigError(
+                f"{self.root / STUDY_FILE}: study name {self.name!r} puts its outputs in "
+                "the embedding cache's folder",
+                hint="rename the study (`name:` in study.yaml)",
+            )
+        owner_file = self.build_dir / OWNER_FILE
+        if owner_file.is_file():
+            owner = owner_file.read_text(encoding="utf-8").strip()
+            if owner != str(self.root):
+                raise StudyConfigError(
+                    f"{self.root / STUDY_FILE}: study name {self.name!r} is already used by "
+                    f"the study in {owner}; its outputs in {self.build_dir} are not replaced",
+                    hint="give this study its own `name:` in study.yaml (or delete "
+                    f"{self.build_dir} if that study is gone)",
+                )
+
+    def claim_outputs(self) -> None:
+        """Check the output folder (see :meth:`check_outputs`) and mark it as this study's."""
+        self.check_outputs()
+        write_text(self.build_dir / OWNER_FILE, f"{self.root}\n")
+
     def path(self, relative: str) -> Path:
         """Resolve a path written in study.yaml relative to the study folder."""
+        for name in re.findall(r"\$\{?(\w+)\}?", relative):
+            if name in os.environ:
+                hide_in_messages(os.environ[name], f"${{{name}}}")
+        if relative.startswith("~"):
+            hide_in_messages(str(Path("~").expanduser()), "~")
         p = Path(os.path.expandvars(relative)).expanduser()
         return p if p.is_absolute() else (self.root / p).resolve()
 
@@ -1121,7 +1230,18 @@ class Study:
                 hint=f"a study is a folder holding {STUDY_FILE}; see corpora/demo for an example",
             )
         try:
-            raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise StudyConfigError(
+                f"{file}: not UTF-8 (byte {exc.start})", hint="save study.yaml as UTF-8"
+            ) from exc
+        try:
+            loader = _UniqueKeyLoader(text)
+            loader.name = str(file)
+            try:
+                raw = loader.get_single_data()
+            finally:
+                loader.dispose()
         except yaml.YAMLError as exc:
             raise StudyConfigError(f"{file}: not valid YAML: {exc}") from exc
         if not isinstance(raw, dict):
@@ -1131,7 +1251,16 @@ class Study:
             config = StudyConfig.model_validate(raw)
         except ValidationError as exc:
             raise StudyConfigError(_describe(file, exc), hint="fix the field(s) above") from exc
-        return cls(file.parent.resolve(), config, build_root)
+        study = cls(file.parent.resolve(), config, build_root)
+        for field in ("outlets", "gold"):
+            written = getattr(config, field)
+            if written is not None and study.path(written).is_dir():
+                raise StudyConfigError(
+                    f"{file}: {field}: {written!r} is a folder, not a CSV file",
+                    hint=f"point `{field}:` at a CSV file in the study folder",
+                )
+        study.check_outputs()
+        return study
 
 
 def find_study(name_or_path: str | os.PathLike, build_root: Path | None = None) -> Study:

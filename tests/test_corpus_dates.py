@@ -34,10 +34,17 @@ def test_unix_seconds_and_milliseconds():
 
 
 def test_small_and_huge_numbers_are_not_timestamps():
-    got, issues = parse([42, 10**16, 20210305])
-    assert got[:2] == [pd.NaT, pd.NaT]
+    # 10**16 is read as microseconds (year 2286: outside ingest.dates); 10**21 fits no unit
+    got, issues = parse([42, 10**16, 20210305, 10**21])
+    assert got[:2] == [pd.NaT, pd.NaT] and pd.isna(got[3])
     assert got[2] == pd.Timestamp("2021-03-05", tz="UTC")  # yyyymmdd
-    assert issues == [(0, "date_unparsed"), (1, "date_unparsed")]
+    assert issues == [(0, "date_unparsed"), (1, "date_out_of_range"), (3, "date_unparsed")]
+
+
+def test_microseconds_and_nanoseconds_are_read_in_their_unit():
+    seconds = int(NOON_UTC.timestamp())
+    got, issues = parse([seconds * 10**6, seconds * 10**9, f"{seconds}.000"])
+    assert got == [NOON_UTC] * 3 and issues == []
 
 
 def test_explicit_format_and_time_zone():

@@ -66,9 +66,7 @@ def test_keywords_are_whole_words_in_title_or_text_any_case():
 def test_dates_outlets_and_languages():
     kept, out = run_filter(date_from="2024-10-01", date_to="2024-10-31")
     assert kept == ["a", "c", "f"]
-    assert out["b"][S.REASON] == (
-        "published 2024-09-30 is before filter.date_from 2024-10-01"
-    )
+    assert out["b"][S.REASON] == ("published 2024-09-30 is before filter.date_from 2024-10-01")
     assert out["d"][S.REASON] == "published 2024-11-01 is after filter.date_to 2024-10-31"
     assert out["e"][S.REASON] == "no publication date (filter.keep_undated is false)"
     assert out["e"][S.FIELD] == S.PUBLISHED

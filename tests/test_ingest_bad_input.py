@@ -119,12 +119,13 @@ def test_latin1_file_with_its_encoding_set_reads_without_a_problem(tmp_path):
     assert result.problems.empty
 
 
-def test_wrong_encoding_set_is_fatal_and_names_the_line(tmp_path):
+def test_wrong_encoding_set_rejects_the_lines_it_cannot_read_and_names_them(tmp_path):
     content = "doc_id,outlet,text\na,Herald,ok\nb,Herald,Café\n".encode("latin-1")
-    with pytest.raises(CorpusError) as err:
-        run(csv_study(tmp_path, content, encoding="utf-8"))
-    assert err.value.line == 3
-    assert "not valid utf-8" in str(err.value)
+    result = run(csv_study(tmp_path, content, encoding="utf-8"))
+    assert list(result.articles[S.DOC_ID]) == ["a"]
+    rej = one_reject(result)
+    assert (rej[S.SOURCE_ROW], rej[S.REJECT_CODE]) == (3, "encoding")
+    assert "not valid utf-8" in rej[S.REASON] and "set `encoding:`" in rej[S.REASON]
 
 
 def test_utf16_with_bom_jsonl_is_read(tmp_path):
@@ -349,18 +350,24 @@ def test_html_in_a_text_column_is_extracted(tmp_path):
 # --- size ---------------------------------------------------------------------------
 
 
+# Readers handle records of any size; ingest.max_chars (1M by default) is raised here.
+BIG_INGEST = {"boilerplate": {"repeated": None}, "max_chars": 20_000_000}
+
+
 def test_a_10_mb_single_line_record_is_kept_whole(tmp_path):
     words = ("Reporters counted the votes in the hall. " * 250_000).strip()
     assert len(words) > 10_000_000
     start = time.perf_counter()
-    result = run(jsonl_study(tmp_path, jsonl([article("big", text=words), article("small")])))
+    content = jsonl([article("big", text=words), article("small")])
+    result = run(write_study(tmp_path / "s", {"a.jsonl": content}, JSONL, ingest_config=BIG_INGEST))
     assert time.perf_counter() - start < 120
     assert result.articles.set_index(S.DOC_ID).loc["big", S.TEXT] == words
 
 
 def test_a_10_mb_csv_field_is_kept_whole(tmp_path):
     words = ("Votes were counted. " * 550_000).strip()
-    result = run(csv_study(tmp_path, f'doc_id,outlet,text\nbig,H,"{words}"\n'))
+    content = f'doc_id,outlet,text\nbig,H,"{words}"\n'
+    result = run(write_study(tmp_path / "s", {"a.csv": content}, CSV, ingest_config=BIG_INGEST))
     assert result.articles[S.TEXT].iloc[0] == words
 
 

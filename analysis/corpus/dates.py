@@ -38,7 +38,9 @@ _TZINFOS = {
 _DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))  # two fills reveal missing parts
 _NUMERIC_DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
 _YEAR_FIRST = re.compile(r"^\s*\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}\b")
-_EPOCH_DIGITS = re.compile(r"^\d{10}(\d{3})?$")
+# Unix time as text: seconds since 1973 have 9-10 digits, milliseconds 12-13, and
+# exports add a fraction ("1709251200.0"); _epoch tells the unit from the magnitude.
+_EPOCH_DIGITS = re.compile(r"^-?\d{9,19}(\.\d*)?$")
 
 
 @dataclass(frozen=True)
@@ -216,16 +218,24 @@ def _to_utc(when: datetime, zone: ZoneInfo) -> datetime:
     return when.astimezone(UTC)
 
 
-def _epoch(seconds: float) -> _Parsed:
-    if math.isnan(seconds) or math.isinf(seconds):
+# Unix time units by magnitude: seconds reach 1e11 only in the year 5138, so anything
+# larger is milliseconds (to 1e14), microseconds (to 1e17) or nanoseconds.
+_EPOCH_UNITS = ((1e11, 1), (1e14, 1e3), (1e17, 1e6), (1e20, 1e9))
+
+
+def _epoch(number: float) -> _Parsed:
+    if math.isnan(number) or math.isinf(number):
         return _Parsed(None, "date_unparsed", "not a number of seconds")
-    if abs(seconds) >= 1e11:  # milliseconds
-        seconds /= 1000
-    if abs(seconds) >= 1e11:
+    scale = next((per_second for bound, per_second in _EPOCH_UNITS if abs(number) < bound), None)
+    if scale is None:
         return _Parsed(None, "date_unparsed", "a number too large for a Unix timestamp")
+    seconds = number / scale
     if abs(seconds) < 1e8:  # before March 1973: a count or a code, not a news timestamp
         return _Parsed(None, "date_unparsed", "a small number, not a Unix timestamp")
-    return _Parsed(datetime.fromtimestamp(seconds, tz=UTC))
+    try:
+        return _Parsed(datetime.fromtimestamp(seconds, tz=UTC))
+    except (OverflowError, OSError, ValueError):
+        return _Parsed(None, "date_unparsed", "a Unix timestamp outside the years 1-9999")
 
 
 def _reason(exc: Exception) -> str:

@@ -1,19 +1,29 @@
-"""Bytes to text: byte-order marks, UTF-8, a configured encoding, or a detected one.
+"""Bytes to text, line by line: one bad byte never re-decodes a whole file.
 
-Order: a byte-order mark wins (UTF-8/16/32); else the encoding set in study.yaml, read
-strictly; else UTF-8, read strictly; else charset-normalizer's best guess, which is
-reported (a guess can be wrong, and the researcher can pin ``encoding:``).
+Order: a byte-order mark wins (UTF-8/16/32, the whole file); else the encoding set in
+study.yaml, read strictly line by line (a line it cannot decode is a bad line, and the
+reader rejects the record holding it); else UTF-8. A line that is not valid UTF-8 keeps
+every valid UTF-8 sequence it holds, and only its invalid bytes are read in an encoding
+detected from the failing lines (charset-normalizer), which is reported with the lines
+it touched. So a guessed encoding never applies to a record that decodes fine: a UTF-8
+export with two stray bytes on one line stays UTF-8 everywhere else, and a legacy
+(cp1252, Latin-1...) file is read as before, since each of its non-ASCII bytes is
+invalid UTF-8. Bytes the detected encoding cannot read either make a bad line.
+
+Lines are split on ``\\n`` bytes, which is safe for every ASCII-compatible encoding;
+other encodings (UTF-16 without a mark, say) are decoded as a whole, strictly.
 """
 
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from analysis.errors import CorpusError
+from analysis.io import decode_or_fail
 
 # Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS = (
@@ -23,42 +33,126 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+MAX_LISTED_LINES = 20
 
 
 @dataclass(frozen=True)
 class Decoded:
     text: str
     encoding: str
-    guessed: bool  # True when the encoding was detected rather than known
+    guessed: bool  # True when some bytes were read in a detected encoding
+    # 1-based line -> why it could not be decoded (its bytes are kept as U+DC80..U+DCFF
+    # surrogate escapes, so the file's structure survives; the reader rejects the record)
+    bad_lines: dict[int, str] = field(default_factory=dict)
+    guessed_lines: tuple[int, ...] = ()  # lines whose invalid UTF-8 bytes used the guess
+    n_lines: int = 0
+
+    def guess_report(self) -> str:
+        """The reason of the ``encoding_guessed`` problem: which lines, read how."""
+        lines = list(self.guessed_lines)
+        if not lines:  # the whole file (an encoding whose lines cannot be split as bytes)
+            return (
+                f"not UTF-8; read as {self.encoding} (detected). If characters look wrong, "
+                "set `encoding:` for this corpus entry"
+            )
+        shown = ", ".join(map(str, lines[:MAX_LISTED_LINES]))
+        more = f" and {len(lines) - MAX_LISTED_LINES} more" if len(lines) > MAX_LISTED_LINES else ""
+        return (
+            f"{len(lines)} of {self.n_lines} lines hold bytes that are not valid UTF-8 "
+            f"(line{'s' if len(lines) > 1 else ''} {shown}{more}); those bytes were read as "
+            f"{self.encoding} (detected) and everything else as UTF-8. If characters on "
+            "those lines look wrong, fix them or set `encoding:` for this corpus entry"
+        )
 
 
 def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
-    """Decode ``data`` read from ``path``; raise CorpusError naming the line if impossible."""
+    """Decode ``data`` read from ``path`` (see the module docstring)."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return Decoded(
-                _strict(data, codec, path, declared=f"{codec} (byte-order mark)"), codec, False
+            return Decoded(_whole(data, codec, path, f"{codec} (byte-order mark)"), codec, False)
+    if encoding is not None and not _ascii_compatible(encoding):
+        return Decoded(_whole(data, encoding, path, encoding), encoding, False)
+    lines = data.split(b"\n")
+    primary = encoding or "utf-8"
+    texts: list[str] = []
+    failing: list[int] = []
+    for i, line in enumerate(lines):
+        try:
+            texts.append(line.decode(primary))
+        except UnicodeDecodeError:
+            texts.append("")
+            failing.append(i)
+    bad: dict[int, str] = {}
+    guessed_lines: list[int] = []
+    guess = None
+    if failing and encoding is None:
+        if b"\x00" in data[:4096] and not _looks_utf16(data):
+            raise CorpusError(
+                "not a text file (it holds NUL bytes)",
+                path=str(path),
+                hint="check that `path:` points at the corpus file, and its `format:`",
             )
-    if encoding is not None:
-        return Decoded(_strict(data, encoding, path, declared=encoding), encoding, False)
+        guess = _guess(b"\n".join(lines[i] for i in failing)[: 1 << 20])
+        if guess is not None and not _ascii_compatible(guess):  # UTF-16 without a mark
+            return Decoded(_whole(data, guess, path, f"{guess} (detected)"), guess, True)
+    for i in failing:
+        line = lines[i]
+        if guess is not None:
+            try:
+                texts[i] = _utf8_with_fallback(line, guess)
+                guessed_lines.append(i + 1)
+                continue
+            except UnicodeDecodeError:
+                pass
+        texts[i] = line.decode(primary, errors="surrogateescape")
+        bad[i + 1] = _why(line, primary, encoding is not None, guess)
+    n_lines = len(lines) - (1 if lines and not lines[-1] else 0)
+    return Decoded(
+        "\n".join(texts),
+        guess if guessed_lines else primary,
+        bool(guessed_lines),
+        bad,
+        tuple(guessed_lines),
+        n_lines,
+    )
+
+
+def _utf8_with_fallback(line: bytes, fallback: str) -> str:
+    """``line`` as UTF-8, each invalid byte run read in ``fallback`` (strictly)."""
+    out: list[str] = []
+    pos = 0
+    while pos < len(line):
+        try:
+            out.append(line[pos:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as exc:
+            out.append(line[pos : pos + exc.start].decode("utf-8"))
+            start, end = pos + exc.start, pos + exc.end
+            out.append(line[start:end].decode(fallback))
+            pos = end
+    return "".join(out)
+
+
+def _why(line: bytes, codec: str, declared: bool, guess: str | None) -> str:
     try:
-        return Decoded(data.decode("utf-8"), "utf-8", False)
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in data[:4096] and not _looks_utf16(data):
-        raise CorpusError(
-            "not a text file (it holds NUL bytes)",
-            path=str(path),
-            hint="check that `path:` points at the corpus file, and its `format:`",
-        )
-    guessed = _guess(data[: 1 << 20])  # the first MiB is plenty to tell
-    if guessed is None:
-        raise CorpusError(
-            "cannot tell the text encoding (it is not UTF-8)",
-            path=str(path),
-            hint="set `encoding:` for this corpus entry in study.yaml (e.g. latin-1, cp1252)",
-        )
-    return Decoded(_strict(data, guessed, path, declared=f"{guessed} (detected)"), guessed, True)
+        line.decode(codec)
+    except UnicodeDecodeError as exc:
+        byte = line[exc.start : exc.start + 1]
+        what = f"not valid {codec}: byte {byte!r} at column {exc.start + 1}"
+    else:  # pragma: no cover - only failing lines are explained
+        what = f"not valid {codec}"
+    if declared:
+        return f"{what}; set `encoding:` for this corpus entry to the file's real encoding"
+    if guess is None:
+        return f"{what}, and no other encoding could be detected; fix the line or set `encoding:`"
+    return f"{what}, nor {guess} (the encoding detected for the file's other non-UTF-8 lines)"
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    try:
+        return "\n a".encode(encoding) == b"\n a"
+    except (LookupError, UnicodeError):
+        return False
 
 
 def _guess(data: bytes) -> str | None:
@@ -77,7 +171,8 @@ def _guess(data: bytes) -> str | None:
         tied = r.chaos <= best.chaos and r.coherence >= best.coherence - 0.1
         if tied and _WESTERN in {codecs.lookup(c).name for c in r.could_be_from_charset}:
             return _WESTERN
-    return codecs.lookup(best.encoding).name
+    name = codecs.lookup(best.encoding).name
+    return None if name == "utf-8" else name
 
 
 _WESTERN = codecs.lookup("cp1252").name
@@ -88,14 +183,6 @@ def _looks_utf16(data: bytes) -> bool:
     return head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
 
 
-def _strict(data: bytes, codec: str, path: Path, *, declared: str) -> str:
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CorpusError(
-            f"not valid {declared}: byte {data[exc.start : exc.start + 1]!r} at offset {exc.start}",
-            path=str(path),
-            line=line,
-            hint="set `encoding:` for this corpus entry to the file's real encoding",
-        ) from exc
+def _whole(data: bytes, codec: str, path: Path, declared: str) -> str:
+    hint = "set `encoding:` for this corpus entry to the file's real encoding"
+    return decode_or_fail(data, codec, path, declared, hint)

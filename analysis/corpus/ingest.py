@@ -42,7 +42,7 @@ from analysis.corpus.report import (
     reject,
     rejects_frame,
 )
-from analysis.corpus.validate import validate_records
+from analysis.corpus.validate import screen_records, validate_records
 from analysis.errors import CorpusError, FramingError
 from analysis.io import write_csv
 from analysis.study import Study, configured
@@ -125,6 +125,8 @@ def ingest(study: Study) -> IngestResult:
     with timer("normalize_validate"):
         df = pd.concat(frames, ignore_index=True) if frames else _empty_records()
         frames.clear()
+        df, found = screen_records(df, cfg.max_chars, skip=(S.SOURCE_FILE, _SOURCE_INDEX))
+        rejects += found
         df = _normalize(df)
         df, found = validate_records(df)
         rejects += found
@@ -421,6 +423,7 @@ def _row(value: Any) -> int | None:
 
 def write_reports(study: Study, result: IngestResult) -> None:
     """The researcher-facing CSVs beside the tables (each written atomically)."""
+    study.claim_outputs()
     for name, table in (
         ("languages", result.languages),  # kept and left out per outlet and language
         ("rejects", result.rejects),

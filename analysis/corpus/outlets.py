@@ -11,14 +11,16 @@ column of the table is an attribute ``compare.by`` can compare.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from analysis import schema as S
+from analysis.corpus.normalize import normalize_field
 from analysis.corpus.report import problem
 from analysis.errors import CorpusError, require_columns
+from analysis.io import read_csv_table
 from analysis.study import Study
 
 log = logging.getLogger(__name__)
@@ -34,29 +36,7 @@ def load_outlets(study: Study, articles: pd.DataFrame) -> tuple[pd.DataFrame, li
             study.config.outlets,
         )
     path = study.path(study.config.outlets)
-    if not path.exists():
-        raise CorpusError(
-            "outlet metadata file not found",
-            path=str(path),
-            hint="fix `outlets:` in study.yaml or remove it",
-        )
-    outlets = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    require_columns(
-        outlets.columns,
-        S.OUTLET_FIELDS,
-        path,
-        f"the outlets file needs columns {list(S.OUTLET_FIELDS)}",
-    )
-    try:
-        outlets = S.OUTLETS.validate(outlets, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        first = exc.failure_cases.iloc[0]
-        raise CorpusError(
-            f"{first['check']} failed for {first['failure_case']!r}",
-            path=str(path),
-            line=int(first["index"]) + 2 if pd.notna(first["index"]) else None,
-            field=str(first["column"]),
-        ) from exc
+    outlets = read_outlets(path)
     unknown = sorted(set(articles[S.OUTLET]) - set(outlets[S.OUTLET]))
     if unknown:
         raise CorpusError(
@@ -67,6 +47,42 @@ def load_outlets(study: Study, articles: pd.DataFrame) -> tuple[pd.DataFrame, li
             hint="add a row for each (outlet names must match exactly)",
         )
     return outlets, []
+
+
+def read_outlets(path: Path) -> pd.DataFrame:
+    """The outlets file: one row per outlet, names normalised as the articles' are.
+
+    Every problem names the file and line: a ragged row, a missing column, an empty
+    name, and a repeated outlet (at the repeat, naming the first).
+    """
+    hint = "fix `outlets:` in study.yaml or the file"
+    raw = read_csv_table(path, "outlet metadata file", hint=hint)
+    require_columns(
+        raw.columns,
+        S.OUTLET_FIELDS,
+        path,
+        f"the outlets file needs columns {list(S.OUTLET_FIELDS)}",
+    )
+    # The same normalisation as the articles' outlet field, so names that look alike are
+    # alike (NFC, no invisible characters, one space).
+    outlets = raw.apply(lambda col: col.map(lambda v: normalize_field(v) or None))
+    first_line: dict[str, int] = {}
+    for line, name in outlets[S.OUTLET].items():
+        if name is None:
+            raise CorpusError(
+                "the outlet name is empty", path=str(path), line=int(line), field=S.OUTLET
+            )
+        if name in first_line:
+            raise CorpusError(
+                f"outlet {name!r} is listed twice (first on line {first_line[name]})",
+                path=str(path),
+                line=int(line),
+                field=S.OUTLET,
+                hint="keep one row per outlet (names are compared after normalising spaces "
+                "and Unicode)",
+            )
+        first_line[name] = int(line)
+    return S.OUTLETS.validate(outlets.reset_index(drop=True))
 
 
 def derive_outlets(

@@ -200,28 +200,24 @@ def _read_text_format(path: Path, label: str, fmt: str, source: CorpusSource) ->
     got = _FileRead()
     if decoded.guessed:
         got.problems.append(
-            problem(
-                label,
-                None,
-                "encoding_guessed",
-                f"not UTF-8; read as {decoded.encoding} (detected). If characters look wrong, "
-                "set `encoding:` for this corpus entry",
-                value=decoded.encoding,
-            )
+            problem(label, None, "encoding_guessed", decoded.guess_report(), value=decoded.encoding)
         )
     text = decoded.text
     if fmt == "jsonl":
-        _parse_jsonl(text, label, got)
+        _parse_jsonl(text, label, got, decoded.bad_lines)
     elif fmt == "json":
         _parse_json(text, path, label, source, got)
     else:
         delimiter = source.delimiter or ("\t" if fmt == "tsv" else ",")
-        _parse_delimited(text, path, label, delimiter, source, got)
+        _parse_delimited(text, path, label, delimiter, source, got, decoded.bad_lines)
     return got
 
 
-def _parse_jsonl(text: str, label: str, got: _FileRead) -> None:
+def _parse_jsonl(text: str, label: str, got: _FileRead, bad_lines: dict[int, str]) -> None:
     for line_no, line in enumerate(text.split("\n"), start=1):
+        if line_no in bad_lines:
+            got.rejects.append(reject(label, line_no, "encoding", bad_lines[line_no]))
+            continue
         if not line.strip():
             continue
         try:
@@ -330,7 +326,13 @@ def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _parse_delimited(
-    text: str, path: Path, label: str, delimiter: str, source: CorpusSource, got: _FileRead
+    text: str,
+    path: Path,
+    label: str,
+    delimiter: str,
+    source: CorpusSource,
+    got: _FileRead,
+    bad_lines: dict[int, str],
 ) -> None:
     kind = "TSV" if delimiter == "\t" else "CSV"
     quotechar = source.quotechar
@@ -364,6 +366,14 @@ def _parse_delimited(
             continue
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # blank line
+        undecodable = [n for n in range(line, start + 1) if n in bad_lines]
+        if undecodable:
+            if header is None:
+                raise CorpusError(
+                    bad_lines[undecodable[0]], path=str(path), line=undecodable[0], field="header"
+                )
+            got.rejects.append(reject(label, line, "encoding", bad_lines[undecodable[0]]))
+            continue
         if header is None:
             header = _header(row, path, line)
             continue

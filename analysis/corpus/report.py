@@ -7,6 +7,7 @@ name the file (relative to the study folder), the line/row, the field and the re
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -58,17 +59,30 @@ def problem(
 def _row(file: str, row: int | None, code: str, reason: str, doc_id=None, field=None) -> Row:
     """``doc_id``: the record's id; ``field``: the field concerned (both may be None)."""
     return {
-        S.SOURCE_FILE: file,
+        S.SOURCE_FILE: printable(file),
         S.SOURCE_ROW: row,
-        S.DOC_ID: doc_id,
-        S.FIELD: field,
+        S.DOC_ID: printable(doc_id),
+        S.FIELD: printable(field),
         S.REJECT_CODE: code,
-        S.REASON: reason,
+        S.REASON: printable(reason),
     }
 
 
 def _value(value: Any) -> str | None:
-    return None if value is None else shorten(str(value))
+    return None if value is None else shorten(printable(str(value)))
+
+
+# A lone surrogate (a JSON "\ud800" escape, or a byte no encoding could read, kept as
+# U+DC80..U+DCFF) cannot be written as UTF-8.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(value: Any) -> Any:
+    """A string with lone surrogates as ``\\udXXX`` escapes (so it can be written);
+    anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
 
 
 def shorten(value: str, limit: int = _MAX_VALUE_CHARS) -> str:

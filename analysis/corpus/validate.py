@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis import schema as S
-from analysis.corpus.report import reject
+from analysis.corpus.report import SURROGATE, printable, reject
 
 _REQUIRED = list(S.REQUIRED_ARTICLE_FIELDS)
 
@@ -92,7 +92,7 @@ def _describe(fld: str, check: str, stripped: pd.Series | None, idx: int) -> str
 
 
 def _reject(frame: pd.DataFrame, idx: int, code: str, reason: str, fld: str) -> dict[str, Any]:
-    doc_id = frame.at[idx, S.DOC_ID]
+    doc_id = frame.at[idx, S.DOC_ID] if S.DOC_ID in frame.columns else None
     return reject(
         str(frame.at[idx, S.SOURCE_FILE]),
         None if pd.isna(frame.at[idx, S.SOURCE_ROW]) else int(frame.at[idx, S.SOURCE_ROW]),
@@ -105,3 +105,57 @@ def _reject(frame: pd.DataFrame, idx: int, code: str, reason: str, fld: str) -> 
 
 def _row_text(value: Any) -> str:
     return "?" if pd.isna(value) else str(int(value))
+
+
+def screen_records(
+    frame: pd.DataFrame, max_chars: int, skip: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Records that can be stored and analysed, and a reject for each other one.
+
+    Rejected: a record holding a lone surrogate in any field (code ``encoding``), and an
+    article whose text is longer than ``max_chars`` (code ``too_large``; voice and
+    sentence analysis of one 30 MB "article" would take hours). ``skip``: bookkeeping
+    columns that are not the record's data.
+    """
+    frame = frame.reset_index(drop=True)
+    found: dict[int, tuple[str, str, str]] = {}
+    for column in frame.columns:
+        if column in skip:
+            continue
+        values = frame[column]
+        if values.dtype != object:
+            continue
+        named_badly = isinstance(column, str) and SURROGATE.search(column) is not None
+        for idx, value in values.items():
+            if idx in found or (not isinstance(value, str) and not named_badly):
+                continue
+            if named_badly and _present(value):
+                found[idx] = ("encoding", printable(column), "a field name holds a lone surrogate")
+            elif isinstance(value, str) and (hit := SURROGATE.search(value)):
+                found[idx] = (
+                    "encoding",
+                    column,
+                    f"{column} holds a lone surrogate (U+{ord(hit.group()):04X} at character "
+                    f"{hit.start() + 1}): an invalid \\u escape or bytes the file's encoding "
+                    "cannot read; fix the record in the source",
+                )
+        if named_badly:
+            frame = frame.drop(columns=[column])
+    if S.TEXT in frame.columns:
+        lengths = frame[S.TEXT].map(lambda v: len(v) if isinstance(v, str) else 0)
+        for idx in frame.index[lengths.to_numpy() > max_chars]:
+            found.setdefault(
+                idx,
+                (
+                    "too_large",
+                    S.TEXT,
+                    f"the text has {lengths[idx]:,} characters, over ingest.max_chars "
+                    f"({max_chars:,}); split it into articles, or raise the cap in study.yaml",
+                ),
+            )
+    rejects = [_reject(frame, idx, code, reason, fld) for idx, (code, fld, reason) in found.items()]
+    return frame.drop(index=list(found)).reset_index(drop=True), rejects
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value)

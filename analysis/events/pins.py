@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis import schema as S
 from analysis.errors import CorpusError
+from analysis.io import read_csv_table
 
 _HINT = "each row is `doc_id,event_id`; doc ids are listed in build/<study>/event_review.csv"
 
@@ -21,12 +22,9 @@ _HINT = "each row is `doc_id,event_id`; doc ids are listed in build/<study>/even
 def load_pins(path: Path, known_doc_ids) -> pd.DataFrame:
     """The pins as a (doc_id, event_id) table; every problem names its line and field."""
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.EmptyDataError:
+    raw = read_csv_table(path, "pins file", hint=_HINT)
+    if raw.columns.empty:
         return pd.DataFrame({S.DOC_ID: pd.Series(dtype=str), S.EVENT_ID: pd.Series(dtype=str)})
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"not a readable CSV file: {exc}", path=str(path), hint=_HINT) from exc
     for field in (S.DOC_ID, S.EVENT_ID):
         if field not in raw.columns:
             raise CorpusError(
@@ -39,8 +37,8 @@ def load_pins(path: Path, known_doc_ids) -> pd.DataFrame:
     pins = raw[[S.DOC_ID, S.EVENT_ID]].apply(lambda col: col.str.strip())
     known = set(known_doc_ids)
     first_line: dict[str, int] = {}
-    for i, (doc_id, event_id) in enumerate(pins.itertuples(index=False)):
-        line = i + 2  # the header is line 1
+    for line, doc_id, event_id in pins.itertuples(index=True):
+        line = int(line)  # the row's line in the file (read_csv_table's index)
         for field, value in ((S.DOC_ID, doc_id), (S.EVENT_ID, event_id)):
             if not value:
                 raise CorpusError(f"{field} is empty", path=str(path), line=line, field=field)

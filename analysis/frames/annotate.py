@@ -45,7 +45,6 @@ from analysis.frames.gold import (
     normalise_code,
     read_csv_strings,
 )
-from analysis.io import unescape_cell
 from analysis.stats.bootstrap import unit_rng
 from analysis.study import Codebook
 
@@ -278,7 +277,7 @@ def import_sheet(path: Path, codebook: Codebook) -> ImportResult:
     allowed = allowed_codes(codebook)
     rows, uncoded, incomplete = [], [], []
     for i, row in df.iterrows():
-        line = int(i) + 2
+        line = int(i)
         codes = {f: normalise_code(row[f]) if f in present else None for f in fields}
         if all(v is None for v in codes.values()):
             uncoded.append(line)
@@ -301,7 +300,7 @@ def import_sheet(path: Path, codebook: Codebook) -> ImportResult:
         for col in (S.CHAR_START, S.CHAR_END):
             if not row[col].strip().isdigit():
                 raise CorpusError("not an integer", path=str(path), line=line, field=col)
-        speaker = unescape_cell(row.get(S.SPEAKER, "").strip()) or None
+        speaker = row.get(S.SPEAKER, "").strip() or None
         rows.append(
             {
                 S.DOC_ID: row[S.DOC_ID],

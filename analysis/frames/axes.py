@@ -17,7 +17,13 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from analysis import schema as S
+from analysis.errors import StudyConfigError
 from analysis.study import Codebook
+
+# Distance between unit pole centroids below which an axis is noise: exemplars that differ
+# only in case or spacing give exactly 0 (MiniLM is uncased); the demo and test codebooks'
+# poles are 0.66-1.17 apart.
+MIN_POLE_DISTANCE = 1e-4
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -48,6 +54,15 @@ class PoleAxisScorer(TransformerMixin, BaseEstimator):
         axes = []
         for frame in self.codebook.frames:
             a = self.centroids_[frame.poles[0].id]
+            if frame.bipolar:
+                b = self.centroids_[frame.poles[1].id]
+                if np.linalg.norm(a - b) < MIN_POLE_DISTANCE:
+                    raise StudyConfigError(
+                        f"codebook frame {frame.id!r}: the model cannot tell its poles apart "
+                        f"(cosine of the pole centroids {float(a @ b):.6f}); every position "
+                        "would be 0",
+                        hint="give each pole exemplars that say different things",
+                    )
             axes.append(a - self.centroids_[frame.poles[1].id] if frame.bipolar else a)
         self.axes_ = _unit(np.vstack(axes))
         self.n_features_in_ = X.shape[1]
@@ -124,3 +139,20 @@ def frame_score_table(
             S.PRESENT: present.reshape(-1),
         }
     )
+
+
+def foreign_exemplars(codebook: Codebook, model: str) -> list[tuple[str, str, str, float]]:
+    """(pole, exemplar, language, confidence) for each exemplar an English-only model
+    would misread: detected confidently as another language. Multilingual models
+    (``multilingual`` in the name) read them all."""
+    if "multilingual" in model.lower():
+        return []
+    from analysis.corpus.language import LanguageDetector
+
+    pairs = [(p.id, t) for f in codebook.frames for p in f.poles for t in p.exemplars]
+    codes, scores = LanguageDetector(min_score=0.9).detect([t for _, t in pairs])
+    return [
+        (pole, text, code, float(score))
+        for (pole, text), code, score in zip(pairs, codes, scores, strict=True)
+        if code is not None and code != "en"
+    ]

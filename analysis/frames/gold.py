@@ -23,6 +23,7 @@ the sentence splitter changes.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,8 @@ import pandas as pd
 
 from analysis import schema as S
 from analysis.errors import CorpusError
-from analysis.io import unescape_cell
+from analysis.frames.anchor import anchor_gold
+from analysis.io import read_csv_table, write_csv
 from analysis.study import Codebook, Frame, Study
 
 GOLD_PREFIX = "gold_"
@@ -39,6 +41,9 @@ SPAN = [S.DOC_ID, S.CHAR_START, S.CHAR_END]
 FIELD, CODE, NOTE = "field", "code", "note"
 ADJUDICATION_COLUMNS = [*SPAN, FIELD, CODE, NOTE]
 LEGACY_POLE = "pole"
+ANCHOR_REPORT = "gold_anchoring.csv"
+
+log = logging.getLogger(__name__)
 
 
 def code_fields(codebook: Codebook) -> list[str]:
@@ -75,9 +80,9 @@ def check_code(value: str, fld: str, allowed: dict[str, list[str]], path: Path, 
 
 
 def read_csv_strings(path: Path, what: str) -> pd.DataFrame:
-    if not path.exists():
-        raise CorpusError(f"{what} not found", path=str(path), hint="check the path in study.yaml")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    """A small CSV a person wrote, every cell as text, indexed by each row's line in the
+    file (:func:`analysis.io.read_csv_table`), so errors name the line."""
+    return read_csv_table(path, what, hint="check the path in study.yaml, or the file")
 
 
 def _offsets(df: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -85,7 +90,7 @@ def _offsets(df: pd.DataFrame, path: Path) -> pd.DataFrame:
         values = df[col].str.strip()
         bad = ~values.str.fullmatch(r"\d+")
         if bad.any():
-            line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+            line = int(bad.index[bad.to_numpy()][0])
             raise CorpusError(
                 "not an integer",
                 path=str(path),
@@ -131,15 +136,15 @@ def load_gold(path: Path, codebook: Codebook) -> pd.DataFrame:
     for fld in fields:
         for i, value in out[fld].items():
             if pd.notna(value):
-                check_code(value, fld, allowed, path, int(i) + 2)
+                check_code(value, fld, allowed, path, int(i))
     out[S.SPEAKER] = (
-        raw[S.SPEAKER].str.strip().map(unescape_cell).replace("", None)
-        if S.SPEAKER in raw.columns
-        else None
+        raw[S.SPEAKER].str.strip().replace("", None) if S.SPEAKER in raw.columns else None
     )
+    if S.TEXT in raw.columns:  # the coded words: lets the span be checked (frames/anchor.py)
+        out[S.TEXT] = raw[S.TEXT].replace("", None)
     dupes = out.duplicated([*SPAN, S.CODER], keep="first")
     if dupes.any():
-        line = int(np.flatnonzero(dupes.to_numpy())[0]) + 2
+        line = int(dupes.index[dupes.to_numpy()][0])
         raise CorpusError(
             f"span coded twice by coder {out.loc[dupes, S.CODER].iloc[0]!r}",
             path=str(path),
@@ -159,7 +164,7 @@ def _from_single_pole(raw: pd.DataFrame, out: pd.DataFrame, codebook: Codebook, 
             raise CorpusError(
                 f"pole {value!r} is not in the codebook",
                 path=str(path),
-                line=int(i) + 2,
+                line=int(i),
                 field=LEGACY_POLE,
                 hint=f"use one of {sorted(pole_of)}, or leave the field empty",
             )
@@ -195,7 +200,7 @@ def load_adjudication(path: Path, codebook: Codebook) -> pd.DataFrame:
     allowed = allowed_codes(codebook)
     rows = []
     for i, row in raw.iterrows():
-        line = int(i) + 2
+        line = int(i)
         fld = row[FIELD].strip()
         if fld not in allowed:
             raise CorpusError(
@@ -209,10 +214,10 @@ def load_adjudication(path: Path, codebook: Codebook) -> pd.DataFrame:
         if code is not None:
             check_code(code, fld, allowed, path, line)
         rows.append({**{c: row[c] for c in SPAN}, FIELD: fld, CODE: code, NOTE: row.get(NOTE, "")})
-    out = pd.DataFrame(rows, columns=ADJUDICATION_COLUMNS)
+    out = pd.DataFrame(rows, columns=ADJUDICATION_COLUMNS, index=raw.index)
     dupes = out.duplicated([*SPAN, FIELD])
     if dupes.any():
-        line = int(np.flatnonzero(dupes.to_numpy())[0]) + 2
+        line = int(dupes.index[dupes.to_numpy()][0])
         raise CorpusError(
             "span and field adjudicated twice",
             path=str(path),
@@ -301,6 +306,33 @@ def study_gold(study: Study, sentences: pd.DataFrame) -> pd.DataFrame | None:
     codes = load_gold_files(study)
     if codes is None:
         return None
+    files = [study.path(f) for f in study.config.gold_files]
+    parts, reports = [], []
+    for path in files:
+        anchored = anchor_gold(load_gold(path, study.config.codebook), sentences)
+        reports.append(anchored.report.assign(file=path.name))
+        counts = anchored.counts()
+        if anchored.gold.empty:
+            raise CorpusError(
+                f"none of the gold rows matches an article ({counts})",
+                path=str(path),
+                hint=f"see {study.build_dir / ANCHOR_REPORT} for each row's reason; check that "
+                "the gold file codes this study's corpus",
+            )
+        if counts.get("moved") or counts.get("rejected"):
+            log.warning(
+                "gold %s: %d spans verified, %d moved to where their text now is, %d rejected, "
+                "%d without text to check (each row's outcome: %s)",
+                path.name,
+                counts.get("verified", 0),
+                counts.get("moved", 0),
+                counts.get("rejected", 0),
+                counts.get("unchecked", 0),
+                study.build_dir / ANCHOR_REPORT,
+            )
+        parts.append(anchored.gold)
+    write_csv(pd.concat(reports, ignore_index=True), study.build_dir / ANCHOR_REPORT)
+    codes = pd.concat(parts, ignore_index=True).drop(columns=[S.TEXT], errors="ignore")
     resolved = resolve(codes, study.config.codebook, adjudication_for(study))
     return align_gold(sentences, resolved.codes)
 

@@ -9,7 +9,7 @@ from analysis import schema as S
 from analysis.errors import StudyConfigError
 from analysis.events import assign_events, load_pins, needs_inference
 from analysis.events.vectors import title_lead_vectors
-from analysis.io import write_text
+from analysis.io import write_csv
 from analysis.pipeline import Context, register
 from analysis.stages.vectors import encode, sentence_vectors
 from analysis.study import Study
@@ -79,5 +79,5 @@ def events_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     pins = load_pins(path, articles[S.DOC_ID]) if path else None
     events, alignment = assign_events(articles, vectors, ctx.study.config.events, pins)
     review = review_table(articles, events)
-    write_text(ctx.study.build_dir / REVIEW_FILE, review.to_csv(index=False))
+    write_csv(review, ctx.study.build_dir / REVIEW_FILE)
     return {"events": events, "event_alignment": alignment}

@@ -3,11 +3,13 @@ on each codebook frame."""
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 
 from analysis import schema as S
 from analysis.errors import StudyConfigError
-from analysis.frames.axes import fit_codebook, score_sentences
+from analysis.frames.axes import fit_codebook, foreign_exemplars, score_sentences
 from analysis.frames.finetune import FinetunedClassifier, resolve_device
 from analysis.frames.gold import gold_files, study_gold
 from analysis.frames.supervised import check_gold_size, cv_groups, supervised_scores
@@ -38,6 +40,9 @@ def finetuned_estimator(study) -> FinetunedClassifier:
         cache_dir=study.build_dir / "finetuned",
         **study.config.scoring.finetune.model_dump(),
     )
+
+
+log = logging.getLogger(__name__)
 
 
 @register(
@@ -87,6 +92,18 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
             source=method,
         )
         return {"frame_scores": scores, "frame_thresholds": thresholds}
+    for pole, text, language, confidence in foreign_exemplars(
+        study.config.codebook, study.config.embedding.model
+    ):
+        log.warning(
+            "codebook pole %r: exemplar %r reads as language %r (confidence %.2f), but %s is "
+            "an English model; use English exemplars or a multilingual model",
+            pole,
+            text[:60],
+            language,
+            confidence,
+            study.config.embedding.model,
+        )
     scorer = fit_codebook(
         study.config.codebook, lambda texts: encode(ctx, texts, desc="codebook exemplars")
     )
