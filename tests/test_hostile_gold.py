@@ -14,7 +14,7 @@ import pytest
 from analysis import schema as S
 from analysis.errors import CorpusError
 from analysis.frames.anchor import anchor_gold
-from analysis.frames.annotate import import_codes
+from analysis.frames.annotate import import_sheet
 from analysis.frames.axes import PoleAxisScorer
 from analysis.frames.gold import ANCHOR_REPORT, study_gold
 from analysis.frames.thresholds import frame_thresholds
@@ -103,7 +103,7 @@ def test_gold_follows_its_text_after_a_correction_line_is_prepended(make_study, 
         make_study, build_root, "Correction: an earlier version erred. ", rows
     )
     aligned = study_gold(study, sents).merge(sents, on=[S.DOC_ID, S.SENT_ID])
-    coded = aligned[aligned["gold_pole"].notna()]
+    coded = aligned[aligned["gold_sacrifice"].notna()]
     assert coded[S.TEXT].tolist() == [A]  # the fodder sentence, not the correction line
     report = read_csv_table(study.build_dir / ANCHOR_REPORT, "report")
     assert report["outcome"].tolist() == ["moved", "moved"]
@@ -129,17 +129,18 @@ def test_imported_codes_keep_the_coded_text_for_anchoring(tmp_path):
             S.CHAR_START: [0, 0],
             S.CHAR_END: [len(A), len(B)],
             S.TEXT: [A, B],
-            "pole": ["cannon_fodder", ""],
+            S.CODER: ["ana", "ana"],
+            "sacrifice": ["cannon_fodder", ""],
             "voice": ["authorial", ""],
         }
     ).to_csv(path, index=False)
-    codes = import_codes(path, Codebook.model_validate(TINY_CODEBOOK)).codes
+    codes = import_sheet(path, Codebook.model_validate(TINY_CODEBOOK)).codes
     assert codes[S.TEXT].tolist() == [A]
 
 
-def _aligned_gold(poles: list[str | None]) -> pd.DataFrame:
+def _aligned_gold(codes: list[str | None]) -> pd.DataFrame:
     return pd.DataFrame(
-        {"gold_pole": poles, "gold_voice": ["authorial"] * len(poles)}, dtype=object
+        {"gold_sacrifice": codes, "gold_voice": ["authorial"] * len(codes)}, dtype=object
     )
 
 
@@ -147,30 +148,31 @@ def test_a_gold_file_that_misses_a_frame_falls_back_to_the_default_threshold(cap
     """Before: ValueError from f1_optimal_threshold, a raw traceback from frame_scores."""
     book = Codebook.model_validate(TINY_CODEBOOK)
     relevance = np.linspace(0, 1, 10)[:, None]
-    config = ScoringConfig()
-    for poles, reason in (
-        ([None] * 10, "no sentence coded with its poles"),
-        (["cannon_fodder"] * 10, "no coded sentence outside its poles"),
-    ):
-        with caplog.at_level(logging.WARNING):
-            table = frame_thresholds(relevance, book, config, _aligned_gold(poles))
-        assert table[[S.THRESHOLD, S.THRESHOLD_SOURCE]].values.tolist() == [
-            [config.default_threshold, "default"]
-        ]
-        assert reason in caplog.text
-    mixed = ["cannon_fodder"] * 3 + [None] * 7
+    config = ScoringConfig(min_gold_per_code=3)
+    table = frame_thresholds(relevance, book, config, _aligned_gold([None] * 10))
+    assert table[[S.THRESHOLD, S.THRESHOLD_SOURCE]].values.tolist() == [
+        [config.default_threshold, "default"]
+    ]
+    with caplog.at_level(logging.WARNING):
+        table = frame_thresholds(relevance, book, config, _aligned_gold(["cannon_fodder"] * 10))
+    assert table[[S.THRESHOLD, S.THRESHOLD_SOURCE]].values.tolist() == [
+        [config.default_threshold, "default"]
+    ]
+    assert "gold set too small" in caplog.text and "sacrifice" in caplog.text
+    assert "too small" in table[S.NOTE].iloc[0]
+    mixed = ["cannon_fodder"] * 3 + ["heroic_sacrifice"] * 3 + ["none"] * 4
     table = frame_thresholds(relevance[::-1], book, config, _aligned_gold(mixed))
     assert table[S.THRESHOLD_SOURCE].tolist() == ["gold"]
 
 
-def test_a_gold_file_without_a_pole_column_is_read_as_coding_no_pole(caplog):
+def test_a_gold_file_without_a_frame_column_is_read_as_not_coded():
     book = Codebook.model_validate(TINY_CODEBOOK)
     gold = pd.DataFrame({"gold_voice": ["quoted"] * 4})
     table = frame_thresholds(np.zeros((4, 1)), book, ScoringConfig(), gold)
-    assert table[S.THRESHOLD_SOURCE].tolist() == ["default"]
+    assert table[[S.THRESHOLD_SOURCE, S.N_CODED]].values.tolist() == [["default", 0]]
 
 
-def test_a_frame_with_too_few_framed_gold_sentences_is_reported_not_validated():
+def test_a_frame_with_too_few_gold_codes_is_reported_not_a_crash():
     book = Codebook.model_validate(TINY_CODEBOOK)
     rng = np.random.default_rng(0)
     X = rng.normal(size=(20, 4))
@@ -178,9 +180,11 @@ def test_a_frame_with_too_few_framed_gold_sentences_is_reported_not_validated():
         rng.normal(size=(2, 4)), ["heroic_sacrifice", "cannon_fodder"]
     )
     sentences = pd.DataFrame({S.VOICE: ["authorial"] * 20})
-    gold = _aligned_gold(["cannon_fodder"] * 2 + [None] * 18)
-    table = validate_codes(sentences, X, gold, scorer, np.arange(20) % 10, seed=0)
-    row = table[table[S.FRAME] == "sacrifice"]
-    assert row[[S.METRIC, S.VALUE, S.SUPPORT]].values.tolist() == [
-        ["not_validated_n_framed", 2.0, 20]
-    ]
+    gold = _aligned_gold(["cannon_fodder"] * 2 + ["none"] * 18)
+    table = validate_codes(
+        sentences, X, gold, scorer, np.arange(20) % 10, seed=0, min_gold_per_code=15, n_boot=50
+    )
+    mine = table[table[S.FRAME] == "sacrifice"]
+    counts = mine[mine[S.METRIC] == "n_gold"].set_index(S.LABEL)[S.VALUE].to_dict()
+    assert counts["cannon_fodder"] == 2 and counts["none"] == 18
+    assert "supervised" not in set(mine[S.METHOD])  # not trained on two examples

@@ -13,7 +13,11 @@ from analysis.errors import CorpusError
 from analysis.events.pins import load_pins
 from analysis.frames.gold import load_gold
 from analysis.io import read_csv_table
+from analysis.study import Codebook
+from tests.conftest import TINY_CODEBOOK
 from tests.test_ingest_support import article, jsonl, run, write_study
+
+BOOK = Codebook.model_validate(TINY_CODEBOOK)
 
 HEADER = "outlet,country,ownership,language,group\n"
 
@@ -117,7 +121,7 @@ def test_ragged_gold_row_is_an_error_naming_the_line(tmp_path):
     path = tmp_path / "gold.csv"
     path.write_text("doc_id,char_start,char_end,pole\na,0,10,x\nb,0,10,y,extra\n", "utf-8")
     with pytest.raises(CorpusError) as err:
-        load_gold(path)
+        load_gold(path, BOOK)
     assert err.value.line == 3
 
 
@@ -125,13 +129,13 @@ def test_gold_offsets_that_are_not_integers_name_their_line(tmp_path):
     path = tmp_path / "gold.csv"
     path.write_text('doc_id,char_start,char_end\na,"1\n0",5\nb,x,4\n', "utf-8")
     with pytest.raises(CorpusError) as err:
-        load_gold(path)
+        load_gold(path, BOOK)
     assert err.value.line == 2  # "1\n0" is not an integer; the row starts on line 2
 
 
 def test_gold_file_that_is_a_folder_is_an_error(tmp_path):
     with pytest.raises(CorpusError, match="not a file"):
-        load_gold(tmp_path)
+        load_gold(tmp_path, BOOK)
 
 
 def test_reader_accepts_a_byte_order_mark_and_crlf(tmp_path):

@@ -309,9 +309,11 @@ def import_sheet(path: Path, codebook: Codebook) -> ImportResult:
                 S.CODER: coder,
                 **codes,
                 S.SPEAKER: speaker,
+                # kept so the span can be checked against the article (frames/anchor.py)
+                S.TEXT: row.get(S.TEXT) or None,
             }
         )
-    codes_df = pd.DataFrame(rows, columns=[*SPAN, S.CODER, *fields, S.SPEAKER])
+    codes_df = pd.DataFrame(rows, columns=[*SPAN, S.CODER, *fields, S.SPEAKER, S.TEXT])
     dupes = codes_df.duplicated([*SPAN, S.CODER], keep=False)
     if dupes.any():
         first = codes_df[dupes].iloc[0]

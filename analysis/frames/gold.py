@@ -309,12 +309,13 @@ def study_gold(study: Study, sentences: pd.DataFrame) -> pd.DataFrame | None:
     files = [study.path(f) for f in study.config.gold_files]
     parts, reports = [], []
     for path in files:
-        anchored = anchor_gold(load_gold(path, study.config.codebook), sentences)
+        gold = load_gold(path, study.config.codebook)
+        anchored = anchor_gold(gold, sentences)
         reports.append(anchored.report.assign(file=path.name))
         counts = anchored.counts()
         if anchored.gold.empty:
             raise CorpusError(
-                f"none of the gold rows matches an article ({counts})",
+                f"none of the {len(gold)} gold rows matches an article ({counts})",
                 path=str(path),
                 hint=f"see {study.build_dir / ANCHOR_REPORT} for each row's reason; check that "
                 "the gold file codes this study's corpus",
