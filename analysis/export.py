@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysis import schema as S
 from analysis.errors import FramingError
-from analysis.io import atomic_path, write_text
+from analysis.io import atomic_path, spreadsheet_safe, unescape_cell, write_csv, write_text
 from analysis.pipeline import load_table, table_path
 from analysis.study import Study
 
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 FORMATS = ("csv", "latex", "xlsx")
 DICTIONARY = "data_dictionary"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 TABLES: dict[str, str] = {
     "comparison_effects": (
@@ -117,27 +116,6 @@ COLUMNS: dict[str, str] = {
 }
 
 
-def _escape(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _unescape(value):
-    if isinstance(value, str) and value.startswith("'"):
-        return value[1:]
-    return value
-
-
-def safe_for_spreadsheets(table: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that would start a formula get a leading apostrophe (numbers untouched)."""
-    out = table.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(_escape)
-    return out
-
-
 def dictionary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per table and column: type, key, meaning."""
     rows = []
@@ -176,7 +154,7 @@ def read_csv_table(path: Path, dtypes: dict[str, str]) -> pd.DataFrame:
         na_values={c: [""] for c in dtypes},
     )
     for column in text:
-        table[column] = table[column].map(_unescape)
+        table[column] = table[column].map(lambda v: unescape_cell(v) if isinstance(v, str) else v)
     return table
 
 
@@ -201,7 +179,7 @@ def export_tables(study: Study, fmt: str = "csv") -> list[Path]:
         written = []
         for name, table in every.items():
             target = folder / f"{name}.csv"
-            write_text(target, safe_for_spreadsheets(table).to_csv(index=False))
+            write_csv(table, target, keep_if_unchanged=False)
             written.append(target)
         return written
     if fmt == "latex":
@@ -214,7 +192,7 @@ def export_tables(study: Study, fmt: str = "csv") -> list[Path]:
     target = folder / f"{study.name}_tables.xlsx"
     with atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         for name, table in every.items():
-            safe_for_spreadsheets(table).to_excel(writer, sheet_name=name[:31], index=False)
+            spreadsheet_safe(table).to_excel(writer, sheet_name=name[:31], index=False)
     return [target]
 
 

@@ -47,7 +47,7 @@ from analysis.collect.urls import (
     project_version,
     registered_domain,
 )
-from analysis.io import write_text
+from analysis.io import write_csv, write_text
 from analysis.study import Study
 
 log = logging.getLogger(__name__)
@@ -562,25 +562,9 @@ def export(ledger: Ledger, folder: Path) -> int:
         folder / ARTICLES_FILE,
         "".join(json.dumps(a, ensure_ascii=False, sort_keys=True) + "\n" for a in articles),
     )
-    write_text(folder / "ledger.csv", spreadsheet_safe(ledger.frame()).to_csv(index=False))
-    write_text(
-        folder / "requests.csv", spreadsheet_safe(ledger.requests_frame()).to_csv(index=False)
-    )
+    write_csv(ledger.frame(), folder / "ledger.csv")
+    write_csv(ledger.requests_frame(), folder / "requests.csv")
     return len(articles)
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Text cells a spreadsheet would run as formulas, prefixed with an apostrophe."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = out[col].map(
-                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-            )
-    return out
 
 
 def by_source(ledger: pd.DataFrame) -> pd.DataFrame:

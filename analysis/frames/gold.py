@@ -314,6 +314,7 @@ def study_gold(study: Study, sentences: pd.DataFrame) -> pd.DataFrame | None:
         reports.append(anchored.report.assign(file=path.name))
         counts = anchored.counts()
         if anchored.gold.empty:
+            write_csv(pd.concat(reports, ignore_index=True), study.build_dir / ANCHOR_REPORT)
             raise CorpusError(
                 f"none of the {len(gold)} gold rows matches an article ({counts})",
                 path=str(path),
