@@ -37,7 +37,7 @@ from analysis.corpus.outlets import load_outlets
 from analysis.corpus.readers import display_path, read_source
 from analysis.corpus.report import problem, problems_frame, reject, rejects_frame
 from analysis.corpus.validate import validate_records
-from analysis.errors import CorpusError, FramingError
+from analysis.errors import CorpusError, InternalError
 from analysis.io import write_text
 from analysis.study import Study
 
@@ -140,10 +140,9 @@ def ingest(study: Study) -> IngestResult:
         seconds=timer.seconds,
     )
     if result.n_kept + result.n_rejected != n_read:
-        raise FramingError(
-            f"internal error: {n_read} records read but {result.n_kept} kept + "
-            f"{result.n_rejected} rejected; a record was lost during ingestion",
-            hint="please report this with the corpus file that triggers it",
+        raise InternalError(
+            f"{n_read} records read but {result.n_kept} kept + {result.n_rejected} "
+            "rejected: a record was lost during ingestion"
         )
     log.info(
         "ingest: %d records read, %d kept, %d rejected, %d problem(s), %d boilerplate line(s)",
@@ -325,9 +324,7 @@ def _finish(df: pd.DataFrame) -> pd.DataFrame:
     try:
         return S.ARTICLES.validate(df, lazy=True)
     except pandera.errors.SchemaErrors as exc:  # anything left is a bug in the steps above
-        raise FramingError(
-            f"internal error: the articles table failed validation:\n{exc.failure_cases}"
-        ) from exc
+        raise InternalError(f"the articles table failed validation:\n{exc.failure_cases}") from exc
 
 
 _NESTED = (list, dict, tuple, np.ndarray)
