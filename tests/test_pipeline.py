@@ -26,6 +26,7 @@ def test_stage_order_is_topological():
         order(["nope"])
 
 
+@pytest.mark.slow
 def test_rerun_skips_and_codebook_edit_rescores_only(make_study, build_root, tmp_path, monkeypatch):
     monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "own-cache"))
     folder = make_study()
@@ -60,6 +61,7 @@ def test_rerun_skips_and_codebook_edit_rescores_only(make_study, build_root, tmp
     assert ctx.counters["from_cache"] == n_exemplars
 
 
+@pytest.mark.slow
 def test_encoding_scheme_is_part_of_the_fingerprint(make_study, build_root, tmp_path, monkeypatch):
     """Batched vectors differ in the last bits: switching scheme re-embeds; changing the
     batch size within the batched scheme does not."""
