@@ -303,7 +303,8 @@ def check_imports_from(tree: Path, env: dict[str, str]) -> None:
         raise RuntimeError(f"the copy imports analysis from {out}, not from {tree}")
 
 
-_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+?)(?: - |$)", re.M)
+# A test id may hold spaces inside its parameter brackets: test_x[The ‘heroic’ troops.-2]
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+?(?:\[.*?\])?)(?: - |$)", re.M)
 
 
 def run_tests(
