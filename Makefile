@@ -127,7 +127,7 @@ LOCK_PYTHON := 3.11
 TORCH_WHEELS ?= $(PIP_FIND_LINKS)
 TORCH_SOURCE := $(if $(TORCH_WHEELS),--find-links $(TORCH_WHEELS),--extra-index-url \
 	$(or $(TORCH_INDEX),https://download.pytorch.org/whl/cpu) --index-strategy unsafe-best-match)
-LOCK_COMMAND := echo torch==$(TORCH_VERSION) | uv pip compile pyproject.toml - --all-extras \
+LOCK_COMMAND := echo torch==$(TORCH_VERSION)+cpu | uv pip compile pyproject.toml - --all-extras \
 	--python-version $(LOCK_PYTHON) $(TORCH_SOURCE) --no-header --quiet -o requirements-lock.txt
 
 lock: $(STAMP) ## regenerate requirements-lock.txt from pyproject.toml with uv
