@@ -102,10 +102,10 @@ lab: $(STAMP) ## JupyterLab on notebooks/ (installs the `lab` extra on first use
 		--display-name "Python (framing-analysis)" >/dev/null
 	$(BIN)/jupyter lab notebooks/
 
-test: $(STAMP) ## the fast tier: tests neither `slow` nor needing ../shared/data (~2 min)
+test: $(STAMP) ## the fast tier: tests neither `slow` nor needing ../shared/data (~3.5 min)
 	$(PYTEST) -m "not slow and not shared_data"
 
-test-all: $(STAMP) ## every test (slow, real data), then the mutation check (~20 min)
+test-all: $(STAMP) ## every test (slow, real data), then the mutation check (its mutation check alone ~16 min)
 	$(PYTEST)
 	$(BIN)/python -m tests.mutation.check
 
