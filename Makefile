@@ -26,12 +26,30 @@ override BUILD_ROOT := $(patsubst $(CURDIR)/%,%,$(abspath $(BUILD_ROOT)))
 override FIGURES_ROOT := $(patsubst $(CURDIR)/%,%,$(abspath $(FIGURES_ROOT)))
 PYTHON ?= python3
 VENV ?= .venv
-# A CPU build of torch: this pin takes the wheel already on this machine's disk; an
-# unpinned torch would pull a CUDA build of several GB.
+# torch, CPU build: this version from PyTorch's CPU wheel index (an unpinned torch from
+# PyPI is a CUDA build of several GB). A machine with a local wheel folder in
+# PIP_FIND_LINKS (like the shared development machine) takes the wheel from there.
 TORCH_VERSION ?= 2.13.0
+TORCH_INDEX ?= $(if $(PIP_FIND_LINKS),,https://download.pytorch.org/whl/cpu)
 
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Which Python environment: an active conda env ($CONDA_PREFIX, e.g. the one
+# environment.yml makes) is used as it is, with no second .venv; conda's `base` env is
+# never installed into. USE_CONDA=0 always uses .venv; USE_CONDA=1 insists on conda.
+USE_CONDA ?= $(if $(and $(CONDA_PREFIX),$(filter-out base,$(CONDA_DEFAULT_ENV))),1,0)
+ifeq ($(USE_CONDA),1)
+ifeq ($(CONDA_PREFIX),)
+$(error USE_CONDA=1 but no conda env is active: run `conda activate framing-analysis` first)
+endif
+ENV_DIR := $(CONDA_PREFIX)
+else
+ENV_DIR := $(VENV)
+endif
+
+BIN := $(ENV_DIR)/bin
+STAMP := $(ENV_DIR)/.framing-analysis-installed
+PIP := $(BIN)/python -m pip
+# Every run prints its 15 slowest tests (pyproject.toml addopts).
+PYTEST := $(BIN)/python -m pytest
 BUILD := $(BUILD_ROOT)/$(STUDY)
 FIGURES := $(FIGURES_ROOT)/$(STUDY)
 PIPELINE := $(BUILD)/.pipeline
@@ -49,8 +67,8 @@ export FRAMING_FIGURES_DIR := $(abspath $(FIGURES_ROOT))
 export NUMBA_CACHE_DIR := $(abspath $(BUILD_ROOT))/cache/numba
 
 .DEFAULT_GOAL := all
-.PHONY: all help install run notebooks figures report lab test lint format bench clean clean-cache \
-	collect config-reference FORCE
+.PHONY: all help install run notebooks figures report lab test test-all mutation lint format \
+	lock bench clean clean-cache collect config-reference FORCE
 
 all: report ## install what is missing, run STUDY end to end: tables, notebooks, figures, index.html
 
@@ -58,13 +76,15 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/' | expand -t 14
 
 $(STAMP): pyproject.toml requirements-lock.txt
+ifeq ($(USE_CONDA),0)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q torch==$(TORCH_VERSION)
-	$(BIN)/python -m pip install -q -c requirements-lock.txt -e '.[dev]'
+	$(PIP) install -q --upgrade pip
+endif
+	$(PIP) install -q torch==$(TORCH_VERSION) $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
+	$(PIP) install -q -c requirements-lock.txt -e '.[dev]'
 	@touch $@
 
-install: $(STAMP) ## create .venv if missing and install the project into it
+install: $(STAMP) ## install the project into .venv (created if missing) or the active conda env
 
 # PIPELINE_TABLES and PIPELINE_INPUTS, written by `framing run` (absent before its first run).
 -include $(BUILD)/pipeline.d
@@ -114,12 +134,21 @@ LAB_ARGS ?=
 LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 lab: $(STAMP) ## JupyterLab on notebooks/ for STUDY with the project's kernel; LAB_ARGS pass through
+	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || \
+		$(PIP) install -q -c requirements-lock.txt -e '.[dev,lab]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name framing-analysis \
 		--display-name "Python (framing-analysis)" >/dev/null
 	FRAMING_STUDY=$(STUDY) $(BIN)/jupyter lab notebooks/ $(LAB_ROOT) $(LAB_ARGS)
 
-test: $(STAMP) ## run the tests
-	$(BIN)/python -m pytest
+test: $(STAMP) ## the fast tier: tests neither `slow` nor needing ../shared/data (~3.5 min)
+	$(PYTEST) -m "not slow and not shared_data"
+
+test-all: $(STAMP) ## every test (slow, real data), then the mutation check (its mutation check alone ~16 min)
+	$(PYTEST)
+	$(BIN)/python -m tests.mutation.check
+
+mutation: $(STAMP) ## plant bugs in a copy of the code; fails unless a test catches each
+	$(BIN)/python -m tests.mutation.check
 
 config-reference: $(STAMP) ## regenerate corpora/study-yaml-reference.md from the config models
 	$(BIN)/framing config-reference
@@ -131,6 +160,29 @@ lint: $(STAMP) ## ruff lint and format check
 format: $(STAMP) ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# `make lock` writes requirements-lock.txt with uv: every package of '.[dev,lab]' pinned,
+# torch at TORCH_VERSION's CPU build. uv finds that build in the local wheel folder
+# (TORCH_WHEELS, default PIP_FIND_LINKS) or on PyPI + PyTorch's CPU index.
+LOCK_PYTHON := 3.11
+TORCH_WHEELS ?= $(PIP_FIND_LINKS)
+TORCH_SOURCE := $(if $(TORCH_WHEELS),--find-links $(TORCH_WHEELS),--extra-index-url \
+	$(or $(TORCH_INDEX),https://download.pytorch.org/whl/cpu) --index-strategy unsafe-best-match)
+LOCK_COMMAND := echo torch==$(TORCH_VERSION)+cpu | uv pip compile pyproject.toml - --all-extras \
+	--python-version $(LOCK_PYTHON) $(TORCH_SOURCE) --no-header --quiet -o requirements-lock.txt
+
+lock: $(STAMP) ## regenerate requirements-lock.txt from pyproject.toml with uv
+	@$(BIN)/python -c "import uv" 2>/dev/null || $(PIP) install -q 'uv>=0.5'
+	export PATH="$(abspath $(BIN)):$$PATH" && $(LOCK_COMMAND)
+	@sed -i.bak -E 's/^torch==([0-9.]+)[+]cpu$$/torch==\1/' requirements-lock.txt
+	@{ echo '# Every package of pip install -e ".[dev,lab]", pinned. pip uses this file as'; \
+	   echo '# constraints (make install, environment.yml). Written by `make lock`, which ran'; \
+	   echo "# (uv $$($(BIN)/uv --version | cut -d' ' -f2), Linux x86-64, Python $(LOCK_PYTHON)):"; \
+	   echo '#   $(LOCK_COMMAND)'; \
+	   echo '# and then dropped the local label of the torch pin (2.13.0+cpu -> 2.13.0), so'; \
+	   echo '# the pin fits the CPU build on every platform.'; \
+	   cat requirements-lock.txt; } > requirements-lock.txt.tmp
+	@mv requirements-lock.txt.tmp requirements-lock.txt && rm -f requirements-lock.txt.bak
 
 bench: $(STAMP) ## run the benchmarks (needs ../shared/data); results in benchmarks/results/
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

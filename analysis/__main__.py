@@ -1,3 +1,3 @@
-from analysis.cli import app
+from analysis.cli import entrypoint
 
-app(prog_name="framing")
+entrypoint()

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from analysis.errors import FramingError
+from analysis.errors import FramingError, InternalError
 
 app = typer.Typer(
     add_completion=False,
@@ -44,9 +45,26 @@ def _setup_logging(verbose: bool, quiet: bool) -> None:
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
+# Exit codes: 2 is a user error (FramingError: message, no traceback); 3 is a bug
+# (InternalError: a broken invariant, printed as a bug report with its traceback).
+USER_ERROR_EXIT = 2
+BUG_EXIT = 3
+
+
 def _fail(exc: FramingError) -> None:
     typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=2)
+    raise typer.Exit(code=USER_ERROR_EXIT)
+
+
+def _report_bug(exc: InternalError) -> None:
+    traceback.print_exception(exc, file=sys.stderr)
+    typer.secho(
+        f"\nbug: {exc.message}\nThis is a bug in framing-analysis, not a problem with your "
+        "study.\n  → please report it with the traceback above, the command you ran and, if "
+        "you can share it, the input that triggers it",
+        fg=typer.colors.RED,
+        err=True,
+    )
 
 
 @app.callback()
@@ -103,8 +121,13 @@ def stages() -> None:
         typer.echo(f"{s.name:14s} → {', '.join(s.outputs)}{deps}\n    {s.description}")
 
 
-def entrypoint() -> None:  # pragma: no cover - for `python -m analysis`
-    sys.exit(app())
+def entrypoint() -> None:
+    """The ``framing`` command (and ``python -m analysis``): a bug exits with BUG_EXIT."""
+    try:
+        app(prog_name="framing")
+    except InternalError as exc:
+        _report_bug(exc)
+        sys.exit(BUG_EXIT)
 
 
 @app.command()

@@ -2,6 +2,10 @@
 
 Every error a user can cause names where the problem is (file, record or line, field)
 and says what to do about it. The CLI prints these without a traceback.
+
+A broken internal invariant is not the user's doing: it is an :class:`InternalError`,
+deliberately *not* a :class:`FramingError`, so no handler of user errors (nor a test
+expecting one) can swallow it. The CLI prints it as a bug report with its traceback.
 """
 
 from __future__ import annotations
@@ -101,3 +105,14 @@ class CacheUnwritableError(CacheError):
 
 class OutputError(FramingError):
     """An output cannot be written: a read-only folder or a full disk."""
+
+
+class InternalError(Exception):
+    """A bug: an invariant the code guarantees is broken (e.g. a record lost in ingestion).
+
+    Not a FramingError on purpose: code and tests that handle user errors let it through.
+    """
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)

@@ -171,7 +171,6 @@ def under_load(fns: dict, texts: list[str]) -> dict:
 
 def demo_downstream(backend: str, work: Path) -> dict:
     """Run the demo study with this backend; its validation and outlet effects."""
-    import analysis.stages  # noqa: F401  (registers the stages)
     from analysis.pipeline import run
     from analysis.study import Study
 

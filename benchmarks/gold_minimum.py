@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 from analysis.stages.frames import scored
 
-import analysis.stages  # noqa: F401  (registers the stages)
 from analysis import schema as S
 from analysis.frames.gold import align_gold, frame_gold, load_gold_files, resolve
 from analysis.frames.presence import f1_optimal_threshold

@@ -1,8 +1,17 @@
-"""Shared fixtures.
+"""Shared fixtures, test tiers and test caches.
 
 Tests never touch the project's own build/ or figures/: every run goes to a temporary
-build root. The embedding cache is shared across the session (the model is the slow
-part), except in tests that count encodings, which make their own.
+build root (a session-wide one by default, a per-test one with ``build_root``).
+
+Caches that survive test runs live in ``build/test-cache/`` (or ``$FRAMING_TEST_CACHE_DIR``),
+never in the user's ``build/cache``: the embedding cache (keys are content hashes, so
+sharing it across runs and concurrent runs is safe; SQLite WAL) and numba's compiled
+UMAP/HDBSCAN kernels. Tests that count encodings make their own fresh cache.
+
+Tiers (pyproject.toml markers; README "Tests"): ``make test`` runs what is neither
+``slow`` nor ``shared_data``; ``make test-all`` runs everything. Markers follow from
+fixtures too: a test using ``shared_data`` is marked ``shared_data``, and one using the
+demo build (``demo_run``) is marked ``slow``.
 """
 
 from __future__ import annotations
@@ -14,19 +23,47 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 DEMO = ROOT / "corpora" / "demo"
+TEST_CACHE = Path(os.environ.get("FRAMING_TEST_CACHE_DIR") or ROOT / "build" / "test-cache")
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Set before anything imports the package (numba fixes its cache folder at import).
+os.environ["FRAMING_CACHE_DIR"] = str(TEST_CACHE / "embeddings")
+os.environ["NUMBA_CACHE_DIR"] = str(TEST_CACHE / "numba")
+
+# The mutation check (tests/mutation/check.py) needs the same examples on every run.
+settings.register_profile("mutation", derandomize=True, database=None)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "shared_data" in fixtures:
+            item.add_marker(pytest.mark.shared_data)
+        if "demo_run" in fixtures:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _outputs_outside_the_project(tmp_path_factory):
+    """Default build and figures roots for the session, so nothing lands in the project."""
+    root = tmp_path_factory.mktemp("session")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("FRAMING_BUILD_DIR", str(root / "build"))
+        env.setenv("FRAMING_FIGURES_DIR", str(root / "figures"))
+        yield root
 
 
 @pytest.fixture(scope="session")
-def session_cache(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("embedding-cache")
-    os.environ["FRAMING_CACHE_DIR"] = str(path)
+def session_cache() -> Path:
+    """The persistent, shared test embedding cache (already set in the environment)."""
+    path = Path(os.environ["FRAMING_CACHE_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
     return path
 
 
@@ -43,6 +80,33 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real datasets not found at {SHARED_DATA} (they sit beside the project in CI)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, session_cache):
+    """The whole demo study, built once per session into a temporary build root.
+
+    Returns (study, stage reports, context, figures root). Figures go to
+    ``<figures root>/demo``. Tests may re-run stages on it but must leave its tables as
+    they found them (re-runs are deterministic).
+    """
+    from analysis.pipeline import run
+    from analysis.study import Study
+
+    root = tmp_path_factory.mktemp("demo-build")
+    figures = Path(os.environ["FRAMING_FIGURES_DIR"])
+    study = Study.load(DEMO, root)
+    reports, ctx = run(study)
+    return study, reports, ctx, figures
+
+
+@pytest.fixture(scope="session")
+def demo_notebooks(demo_run) -> dict[str, Path]:
+    """Every notebook executed once on the demo build: notebook stem -> executed .ipynb."""
+    from analysis.notebooks import execute, notebook_sources
+
+    study = demo_run[0]
+    return {source.stem: execute(source, study) for source in notebook_sources()}
 
 
 TINY_CODEBOOK = {

@@ -67,3 +67,26 @@ def test_last_bit_noise_does_not_move_the_interval():
     perturbed = mean_ci(noisy, 2000, 0.95, unit_rng(7, "x"))
     # counting ties as "above" (tolerance 0) moves the bounds by ~7e-5 here
     np.testing.assert_allclose(perturbed, exact, rtol=0, atol=1e-12)
+
+
+def test_mean_ci_reproduces_scipys_bca_end_to_end_when_nothing_ties():
+    """Same generator, same draws: resampling n of n units, the jackknife and BCa all
+    agree with scipy.stats.bootstrap (the reference implementation) on continuous data."""
+    values = np.random.default_rng(11).lognormal(size=40)
+    res = stats.bootstrap(
+        (values,), np.mean, n_resamples=1999, method="BCa", rng=np.random.default_rng(2)
+    )
+    mean, low, high = mean_ci(values, 1999, 0.95, np.random.default_rng(2))
+    assert mean == pytest.approx(values.mean(), rel=1e-15)
+    assert low == pytest.approx(res.confidence_interval.low, rel=1e-12)
+    assert high == pytest.approx(res.confidence_interval.high, rel=1e-12)
+
+
+def test_units_without_a_score_are_left_out_not_counted_as_zero():
+    """An article with no sentence in a view scores NaN: it is not a unit of that view."""
+    values = np.random.default_rng(4).normal(0.2, 0.1, size=30)
+    with_gaps = np.insert(values, [3, 17, 30], np.nan)
+    assert mean_ci(with_gaps, 500, 0.95, unit_rng(1, "o")) == mean_ci(
+        values, 500, 0.95, unit_rng(1, "o")
+    )
+    assert np.isnan(mean_ci(np.array([np.nan, np.nan]), 500, 0.95, unit_rng(1))[0])

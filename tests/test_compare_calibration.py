@@ -20,6 +20,9 @@ from analysis import schema as S
 from analysis.compare import Cells, WithinEventComparison, bh_adjust
 from analysis.compare.simulate import simulate_cells
 
+# Simulations of hundreds of replications: the full tier (`make test-all`) only.
+pytestmark = pytest.mark.slow
+
 
 def simulate(rng, E: int, beta: np.ndarray, coverage: float = 0.6) -> Cells:
     return simulate_cells(rng, E, beta, coverage=coverage, amplification=0.5, scale=0.5, df=5)

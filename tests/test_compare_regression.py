@@ -47,6 +47,7 @@ def test_planted_outlet_effects_are_recovered(kind):
     assert table[S.N_EVENTS].iloc[0] == data[S.EVENT_ID].nunique()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("kind", "reps"), [("fixed", 300), ("mixed", 120)])
 def test_regression_intervals_cover_the_truth_at_close_to_95(kind, reps):
     truth = pd.Series(TRUTH)

@@ -11,25 +11,17 @@ import pytest
 from analysis import schema as S
 from analysis.figures import compare as plots
 from analysis.figures import groups, save, style
-from analysis.notebooks import execute
 from analysis.pipeline import load_table, run
 from analysis.study import Study
-from tests.conftest import DEMO, ROOT
 
 pytestmark = pytest.mark.slow
 TARGETS = ["comparisons", "fightin_words"]
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, session_cache):
-    """The demo study built once for this module, up to the comparison stages."""
-    root = tmp_path_factory.mktemp("compare-demo")
-    with pytest.MonkeyPatch.context() as env:  # notebooks find the study through these
-        env.setenv("FRAMING_BUILD_DIR", str(root / "build"))
-        env.setenv("FRAMING_FIGURES_DIR", str(root / "figures"))
-        study = Study.load(DEMO, root / "build")
-        run(study, targets=TARGETS)
-        yield study
+@pytest.fixture
+def demo(demo_run):
+    """The session's demo build (tests/conftest.py)."""
+    return demo_run[0]
 
 
 def by_group(study: Study) -> dict[str, str]:
@@ -74,11 +66,13 @@ def test_every_article_is_accounted_for_in_every_view(demo):
     assert set(units[S.BY]) == set(demo.config.compare.by)
     assert len(units) == len(articles) * len(views) * len(set(demo.config.compare.by))
     assert (units[S.INCLUDED] == (units[S.REASON] == "")).all()
-    if S.DUPLICATE_OF in articles.columns:
-        copies = set(articles.loc[articles[S.DUPLICATE_OF].notna(), S.DOC_ID])
-        left_out = units[units[S.DOC_ID].isin(copies)]
-        assert not left_out[S.INCLUDED].any()
-        assert left_out[S.REASON].str.startswith("syndicated copy of").all()
+    # The demo plants syndicated copies (corpora/demo/source): each is left out, saying why.
+    copies = set(articles.loc[articles[S.DUPLICATE_OF].notna(), S.DOC_ID])
+    assert len(copies) >= 3
+    left_out = units[units[S.DOC_ID].isin(copies)]
+    assert len(left_out) == len(copies) * len(views)
+    assert not left_out[S.INCLUDED].any()
+    assert left_out[S.REASON].str.startswith("syndicated copy of").all()
     regression = load_table(demo, "regression")
     used = units[units[S.INCLUDED] & (units[S.VIEW] == "all") & (units[S.BY] == "outlet")]
     assert (regression.loc[regression[S.VIEW] == "all", S.N_OBS] == len(used)).all()
@@ -130,11 +124,12 @@ def test_figures_are_written_and_reproducible(demo, tmp_path):
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
-def test_notebooks_run_on_the_demo(demo):
+def test_notebooks_run_on_the_demo(demo, demo_notebooks):
     for name in ("04_within_event_comparisons", "05_distinctive_language"):
-        out = execute(ROOT / "notebooks" / f"{name}.py", demo, html=False)
-        cells = json.loads(out.read_text())["cells"]
-        errors = [o for c in cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+        cells = json.loads(demo_notebooks[name].read_text())["cells"]
+        code = [c for c in cells if c["cell_type"] == "code"]
+        assert code and all(c["execution_count"] for c in code), name  # every cell ran
+        errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
         assert not errors
     figures = demo.figures_dir
     stems = ("within_event_effects", "pairwise_differences_own", "fightin_words_own")

@@ -28,6 +28,7 @@ SENTENCES = [
 ]
 
 
+@pytest.mark.slow
 def test_a_vector_does_not_depend_on_what_it_was_encoded_with(tmp_path):
     """The default (exact) scheme: a cache filled in any order holds the same vectors."""
     together = Encoder(cache_dir=tmp_path / "a", show_progress=False).encode(SENTENCES)

@@ -19,7 +19,6 @@ import pytest
 import yaml
 from matplotlib.text import Text
 
-import analysis.stages  # noqa: F401  (registers the stages)
 from analysis import schema as S
 from analysis.figures import catalog, save, style
 from analysis.io import write_table

@@ -71,3 +71,43 @@ def test_every_record_rejected_exits_non_zero(tmp_path, build_root):
     assert result.exit_code == 2
     assert "kept                   0" in result.stdout
     assert "no record was kept (1 rejected, 0 filtered out)" in result.stderr
+
+
+def test_a_lost_record_is_a_bug_report_not_a_user_error(tmp_path, monkeypatch, capsys):
+    """The invariant read == kept + rejected guards against bugs: when a step loses a
+    record, ingestion raises InternalError (never a FramingError a caller would treat as
+    the user's fault) and the command prints a bug report with the traceback."""
+    import sys
+
+    import pytest
+
+    from analysis.cli import BUG_EXIT, entrypoint
+    from analysis.corpus import ingest as ingest_module
+    from analysis.errors import FramingError, InternalError
+
+    real = ingest_module.validate_records
+    calls = []
+
+    def loses_the_first_record(frame, *args):
+        valid, rejects = real(frame, *args)
+        calls.append(len(valid))
+        return (valid.iloc[1:] if len(calls) == 1 else valid), rejects
+
+    monkeypatch.setattr(ingest_module, "validate_records", loses_the_first_record)
+    folder = tmp_path / "study"
+    study = write_study(
+        folder, {"a.jsonl": jsonl([article("a"), article("b")])}, {"path": "a.jsonl"}
+    )
+    assert not issubclass(InternalError, FramingError)
+    with pytest.raises(InternalError, match="2 records read but 1 kept"):
+        ingest_module.ingest(study)
+
+    calls.clear()
+    monkeypatch.setattr(sys, "argv", ["framing", "validate", str(folder)])
+    with pytest.raises(SystemExit) as exit_:
+        entrypoint()
+    assert exit_.value.code == BUG_EXIT
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err
+    assert "bug: 2 records read but 1 kept + 0 rejected" in err
+    assert "This is a bug in framing-analysis" in err

@@ -25,6 +25,7 @@ def test_stage_order_is_topological():
         order(["nope"])
 
 
+@pytest.mark.slow
 def test_rerun_skips_and_codebook_edit_rescores_only(make_study, build_root, tmp_path, monkeypatch):
     monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "own-cache"))
     folder = make_study()
@@ -38,7 +39,7 @@ def test_rerun_skips_and_codebook_edit_rescores_only(make_study, build_root, tmp
 
     reports, ctx = run(Study.load(folder, build_root))
     assert set(statuses(reports).values()) == {"skipped"}
-    assert ctx.counters.get("encoded", 0) == 0
+    assert ctx.counters == {}  # nothing ran, nothing was encoded
 
     codebook = copy.deepcopy(TINY_CODEBOOK)
     codebook["frames"][0]["poles"][1]["exemplars"].append("Their lives were wasted for nothing.")
@@ -53,12 +54,12 @@ def test_rerun_skips_and_codebook_edit_rescores_only(make_study, build_root, tmp
         assert got[stage] == "ran", stage
     # Stages that never read the codebook are not re-run by a codebook edit.
     for stage in ("topics", "events"):
-        if stage in got:
-            assert got[stage] == "skipped", stage
+        assert got[stage] == "skipped", stage
     assert ctx.counters["encoded"] == 1  # only the new exemplar
     assert ctx.counters["from_cache"] == n_exemplars
 
 
+@pytest.mark.slow
 def test_encoding_scheme_is_part_of_the_fingerprint(make_study, build_root, tmp_path, monkeypatch):
     """Plain batches differ in the last bits: switching scheme re-embeds; changing the
     batch size of the exact scheme does not (its vectors do not depend on it)."""

@@ -140,7 +140,6 @@ def test_tiny_gold_set_is_reported_in_one_line_without_sklearn_warnings(
 ):
     import yaml
 
-    import analysis.stages  # noqa: F401
     from analysis.pipeline import load_table, run
     from analysis.study import Study
 

@@ -15,23 +15,16 @@ import pandas as pd
 import pytest
 
 from analysis import schema as S
-from analysis.notebooks import execute
-from analysis.pipeline import load_table, run
-from analysis.study import Study
+from analysis.pipeline import load_table
 from analysis.topics.evaluate import dominant_topics, event_agreement, partition_agreement
 from analysis.topics.units import build_units
-from tests.conftest import DEMO, ROOT
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, session_cache):
-    root = tmp_path_factory.mktemp("topics-demo")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FRAMING_BUILD_DIR", str(root / "build"))
-        mp.setenv("FRAMING_FIGURES_DIR", str(root / "figures"))
-        study = Study.load(DEMO, root / "build")
-        run(study, targets=["topic_prevalence"])
-        yield study, root / "figures"
+@pytest.fixture
+def demo(demo_run):
+    """The session's demo build (tests/conftest.py) and its figures root."""
+    study, _, _, figures = demo_run
+    return study, figures
 
 
 def article_events(study) -> pd.Series:
@@ -134,13 +127,9 @@ def test_topic_terms_exclude_english_stop_words(demo):
     assert not words & (ENGLISH_STOP_WORDS | {"said"})
 
 
-def test_notebook_writes_the_topic_figures(demo):
-    study, figures = demo
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FRAMING_BUILD_DIR", str(study.build_root))
-        mp.setenv("FRAMING_FIGURES_DIR", str(figures))
-        out = execute(ROOT / "notebooks" / "02_topics_by_outlet.py", study, html=False)
-    assert out.exists()
+def test_notebook_writes_the_topic_figures(demo, demo_notebooks):
+    _, figures = demo
+    assert demo_notebooks["02_topics_by_outlet"].exists()
     written = {p.name for p in (figures / "demo").iterdir()}
     for stem in ("topic_outlet_prevalence", "topic_time", "topic_terms"):
         assert {f"{stem}.pdf", f"{stem}.png", f"{stem}.json"} <= written, stem

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from analysis import schema as S
 from analysis.figures import save, style
@@ -69,6 +70,7 @@ def draw_all():
     ]
 
 
+@pytest.mark.slow
 def test_topic_figures_are_byte_identical_across_runs(tmp_path):
     for name, first, second in zip(("dots", "time", "terms"), draw_all(), draw_all(), strict=True):
         a = save.save_figure(first, tmp_path / "one" / name, {"study": "t"})

@@ -203,6 +203,7 @@ def test_saving_replaces_a_model_atomically_and_load_checks_hashes(fitted, tmp_p
         load_topic_model(tmp_path)
 
 
+@pytest.mark.slow
 def test_numba_cache_defaults_to_the_build_tree_once_topics_run(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
     env["FRAMING_BUILD_DIR"] = str(tmp_path / "build")

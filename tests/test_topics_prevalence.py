@@ -73,6 +73,7 @@ def covered(table: pd.DataFrame, truth: np.ndarray, low: str, high: str) -> np.n
     return ((table[low] <= t) & (t <= table[high])).to_numpy()
 
 
+@pytest.mark.slow
 def test_bootstrap_cis_cover_true_shares_at_nominal_rate():
     """95% intervals must cover the true outlet shares in 90-99% of 1,200 intervals.
 
@@ -100,6 +101,7 @@ def test_bootstrap_cis_cover_true_shares_at_nominal_rate():
     assert naive_rate < rate - 0.03, (naive_rate, rate)
 
 
+@pytest.mark.slow
 def test_regression_recovers_planted_outlet_effects_under_confounding():
     """Outlet 0 covers events heavy in topic 0 more often, inflating its raw share.
 

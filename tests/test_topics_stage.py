@@ -112,6 +112,7 @@ def statuses(reports):
     return {r.name: r.status for r in reports}
 
 
+@pytest.mark.slow
 def test_topic_stages_keep_every_unit_and_save_a_loadable_model(themed):
     _, study = themed()
     run(study, targets=["topic_prevalence"])

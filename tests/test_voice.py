@@ -81,6 +81,15 @@ def test_scare_quote_in_authorial_sentence():
     assert voices("The regime sent its ‘heroic’ troops to die.") == [("scare_quoted", None)]
 
 
+def test_a_sentence_mostly_inside_short_quotes_is_quoted():
+    """Half or more of a sentence inside quotation marks makes it quoted, with no speaker
+    and with every quote short; a short quote under half of it stays a scare quote."""
+    mostly = "“Heroes of the nation” and “sons of glory” again."  # about 3/4 inside
+    assert voices(mostly) == [("quoted", None)]
+    under_half = "The state hails “heroes of the nation” again."  # just under 1/2
+    assert voices(under_half) == [("scare_quoted", None)]
+
+
 def test_direct_quote_with_attribution_and_speaker():
     assert voices("“Our sons are heroes,” Marshal Oren Valk said.") == [
         ("quoted", "Marshal Oren Valk")

@@ -43,7 +43,7 @@ from analysis.corpus.report import (
     rejects_frame,
 )
 from analysis.corpus.validate import screen_records, validate_records
-from analysis.errors import CorpusError, FramingError
+from analysis.errors import CorpusError, InternalError
 from analysis.io import write_csv
 from analysis.study import Study, configured
 
@@ -160,11 +160,9 @@ def ingest(study: Study) -> IngestResult:
         languages=languages,
     )
     if result.n_kept + result.n_rejected + result.n_filtered != n_read:
-        raise FramingError(
-            f"internal error: {n_read} records read but {result.n_kept} kept + "
-            f"{result.n_rejected} rejected + {result.n_filtered} filtered; a record was lost "
-            "during ingestion",
-            hint="please report this with the corpus file that triggers it",
+        raise InternalError(
+            f"{n_read} records read but {result.n_kept} kept + {result.n_rejected} rejected + "
+            f"{result.n_filtered} filtered: a record was lost during ingestion"
         )
     log.info(
         "ingest: %d records read, %d kept, %d rejected, %d filtered out (filtered.csv), "

@@ -5,7 +5,6 @@ import pytest
 from scipy.stats import spearmanr
 
 from analysis import schema as S
-from analysis.notebooks import execute
 from analysis.pipeline import load_table
 from tests.conftest import DEMO, ROOT
 
@@ -60,9 +59,9 @@ def test_presence_thresholds_were_chosen_on_gold(demo_run):
     assert thresholds.set_index(S.FRAME).loc["sacrifice", S.F1] >= 0.5
 
 
-def test_notebook_executes_and_writes_the_figure(demo_run):
+def test_notebook_executes_and_writes_the_figure(demo_run, demo_notebooks):
     study, _, _, figures = demo_run
-    out = execute(ROOT / "notebooks" / "03_framing_by_outlet.py", study)
+    out = demo_notebooks["03_framing_by_outlet"]
     assert out.exists() and out.with_suffix(".html").exists()
     written = {p.name for p in (figures / "demo").iterdir()}
     assert {

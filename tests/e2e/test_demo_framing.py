@@ -1,11 +1,12 @@
 """Issue 5 on the demo: framing by voice, and agreement with the planted gold codes."""
 
-import pandas as pd
+import json
+
+import pytest
 
 from analysis import schema as S
-from analysis.notebooks import execute
-from analysis.pipeline import load_table
-from tests.conftest import ROOT
+from analysis.io import read_meta
+from analysis.pipeline import load_table, table_path
 
 
 def metric(validation, method, frame, name):
@@ -67,6 +68,7 @@ def test_voice_detection_agrees_with_gold(demo_run, record_property):
     assert f1["scare_quoted"] >= 0.65
 
 
+@pytest.mark.slow
 def test_supervised_scoring_method_runs_end_to_end(demo_run, tmp_path):
     """scoring.method: supervised replaces the axes with cross-fitted classifiers."""
     import yaml
@@ -96,11 +98,18 @@ def test_supervised_scoring_method_runs_end_to_end(demo_run, tmp_path):
     assert set(thresholds[S.THRESHOLD_SOURCE]) == {"supervised"}
 
 
-def test_validation_notebook_executes(demo_run):
+def test_validation_notebook_writes_the_figure_with_its_provenance(demo_run, demo_notebooks):
     study, _, _, figures = demo_run
-    execute(ROOT / "notebooks" / "06_validation.py", study)
-    assert (figures / "demo" / "validation.pdf").exists()
-    assert isinstance(pd.read_json(figures / "demo" / "validation.json", typ="series"), pd.Series)
+    assert demo_notebooks["06_validation"].exists()
+    folder = figures / "demo"
+    assert (folder / "validation.pdf").read_bytes().startswith(b"%PDF")
+    sidecar = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
+    assert (sidecar["study"], sidecar["figure"]) == ("demo", "validation")
+    assert sidecar["files"] == ["validation.pdf", "validation.svg", "validation.png"]
+    assert sidecar["caption"].startswith("Out-of-sample agreement")
+    # the figure names the exact table it was drawn from
+    validation = read_meta(table_path(study, "validation"))
+    assert sidecar["tables"] == {"validation": validation["fingerprint"]}
 
 
 def test_own_view_keeps_the_outlets_words_in_mixed_sentences(demo_run):

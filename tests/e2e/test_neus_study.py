@@ -20,7 +20,6 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-import analysis.stages  # noqa: F401  (registers the stages)
 from analysis import schema as S
 from analysis.cli import app
 from analysis.pipeline import load_table, run
