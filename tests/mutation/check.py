@@ -56,7 +56,7 @@ CLUSTER = (
     "tests/test_compare_within_event.py",
     "tests/test_compare_calibration.py",
 )
-VOICE = ("tests/test_voice.py",)
+VOICE = ("tests/test_voice.py", "tests/test_spans.py")
 
 
 @dataclass(frozen=True)
@@ -204,25 +204,26 @@ MUTANTS: tuple[Mutant, ...] = (
     # --- voice -------------------------------------------------------------------------
     Mutant(
         "voice_partial_quote_swapped",
-        "analysis/text/voice.py",
-        "voice = QUOTED if partial else SCARE",
-        "voice = SCARE if partial else QUOTED",
-        "an attributed partial quote is called a scare quote, and a scare quote quoted",
+        "analysis/text/spans.py",
+        "if reporter is not None and reporter.lemma not in CHARACTERISING:",
+        "if reporter is not None and reporter.lemma in CHARACTERISING:",
+        "a quote reported by a speech verb is called a scare quote, and one a characterising "
+        "verb holds at a distance is called quoted",
         VOICE,
     ),
     Mutant(
         "voice_majority_threshold",
-        "analysis/text/voice.py",
-        "if covered / length >= 0.5 or long_quote:",
-        "if covered / length >= 0.9 or long_quote:",
+        "analysis/text/spans.py",
+        "if long or (b - a) / nonspace >= 0.5:",
+        "if long or (b - a) / nonspace >= 0.9:",
         "a sentence must be 90% inside quotes (not half) to count as quoted",
         VOICE,
     ),
     Mutant(
         "voice_pronoun_not_resolved",
-        "analysis/text/voice.py",
-        "        if pronoun:\n            speaker = last_speaker\n",
-        "",
+        "analysis/text/spans.py",
+        "    return last if is_pronoun(speaker) else speaker",
+        "    return speaker",
         "'he said' no longer takes the last named speaker",
         VOICE,
     ),
