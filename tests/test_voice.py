@@ -82,11 +82,12 @@ def test_scare_quote_in_authorial_sentence():
 
 
 def test_a_sentence_mostly_inside_short_quotes_is_quoted():
-    """Half or more of a sentence inside quotation marks makes it quoted, with no speaker
-    and with every quote short; a short quote under half of it stays a scare quote."""
-    mostly = "“Heroes of the nation” and “sons of glory” again."  # about 3/4 inside
+    """A short quotation holding half or more of its sentence makes it quoted, with no
+    speaker; one holding well under half (held at a distance by "hails") stays a scare
+    quote. Two short quotes are judged one by one (span-level voice)."""
+    mostly = "“Heroes of the nation, sons of glory” on every front page."  # about 2/3 inside
     assert voices(mostly) == [("quoted", None)]
-    under_half = "The state hails “heroes of the nation” again."  # just under 1/2
+    under_half = "Every front page of the state press hails “heroes of the nation” again."
     assert voices(under_half) == [("scare_quoted", None)]
 
 

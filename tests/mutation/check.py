@@ -74,10 +74,9 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "jsonl_drop_first_record",
         "analysis/corpus/readers.py",
-        "        record[S.SOURCE_ROW] = line_no\n        got.records.append(record)\n",
-        "        record[S.SOURCE_ROW] = line_no\n        if line_no > 1:\n"
-        "            got.records.append(record)\n",
-        "the JSONL reader silently skips the record on line 1 (never counted as read)",
+        "    record[S.SOURCE_ROW] = row\n    got.records.append(record)\n",
+        "    record[S.SOURCE_ROW] = row\n    if row > 1:\n        got.records.append(record)\n",
+        "the JSON(L) reader silently skips the record on line 1 (never counted as read)",
         INGEST,
     ),
     Mutant(
