@@ -402,8 +402,11 @@ def markdown(summary: dict) -> str:
     ]
     for name, r in summary["scorers"].items():
         n = r.get("n_scored", 3673)
+        done = [f["fold"] for f in r.get("folds", []) if "loaded" in f]
         if r.get("complete") is False:
-            name = f"{name} (folds {[f['fold'] for f in r['folds']]} only: interrupted)"
+            name = f"{name} (folds {done} only: interrupted)"
+        elif done and len(done) < N_SPLITS:
+            name = f"{name} (folds {done} only)"
         lines.append(
             f"| {name} | {r['f1_biased']:.3f} | {r['auc']:.3f} | {r['krippendorff_alpha']:.3f} "
             f"| {n} | {r['wall_seconds']:.0f} | {r.get('train_seconds_total', '–')} | "
