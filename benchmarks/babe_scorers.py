@@ -378,7 +378,8 @@ def main() -> None:
             "folds for every scorer",
             "published_reference_f1": f"{PUBLISHED_F1} (fine-tuned BERT, Spinde et al. 2021)",
             "machine": f"{os.cpu_count()} cores, shared with other engineers' jobs; run under "
-            "nice -n 10, so wall times are upper bounds (load averages recorded per scorer)",
+            "nice (axes and supervised at 10, fine-tuning and its selection at 5), so wall "
+            "times are upper bounds (load averages recorded per scorer)",
             "scorers": results,
             "selection": selection,
             "packages": package_versions(),
@@ -401,8 +402,11 @@ def markdown(summary: dict) -> str:
     ]
     for name, r in summary["scorers"].items():
         n = r.get("n_scored", 3673)
+        done = [f["fold"] for f in r.get("folds", []) if "loaded" in f]
         if r.get("complete") is False:
-            name = f"{name} (folds {[f['fold'] for f in r['folds']]} only: interrupted)"
+            name = f"{name} (folds {done} only: interrupted)"
+        elif done and len(done) < N_SPLITS:
+            name = f"{name} (folds {done} only)"
         lines.append(
             f"| {name} | {r['f1_biased']:.3f} | {r['auc']:.3f} | {r['krippendorff_alpha']:.3f} "
             f"| {n} | {r['wall_seconds']:.0f} | {r.get('train_seconds_total', '–')} | "
@@ -471,6 +475,13 @@ def selection_lines(sel: dict) -> list[str]:
             f"{s['epochs']} | {t['f1_biased']:.3f} | {t['auc']:.3f} | {t['train_seconds']:.0f} "
             f"| {t['seconds_per_epoch_per_1000']} | {t['load_average'][0]} |"
         )
+    skipped = [name for name in CANDIDATES if name not in {t["name"] for t in sel["tried"]}]
+    if skipped:
+        lines += [
+            "",
+            f"Not measured (stopped before it finished, for the session's time): "
+            f"{', '.join(skipped)}; the choice is among the settings above only.",
+        ]
     return lines
 
 
