@@ -17,8 +17,9 @@ benchmarks/results/babe_scorers.md): training only the top two layers was 30% fa
 epoch but reached inner F1 0.722 against 0.752.
 
 ``head`` is the default because it costs half the encoder passes per epoch (a pair is two
-sentences); the two have not yet been compared on BABE (``benchmarks/babe_scorers.py
---strategies head,contrastive`` does it; see benchmarks/results/babe_scorers.md).
+sentences). On BABE the two have been compared on fold 0 only (contrastive F1 0.783 vs
+head 0.758 there; benchmarks/results/babe_scorers.md); one test fold is not enough to
+choose between them.
 
 Reproducible on CPU: every random draw (batch order, pairs, dropout, head initialisation)
 comes from generators seeded by ``random_state``; torch runs with deterministic
