@@ -17,6 +17,8 @@
 # re-embeds nor re-fits topics; a second `make` with nothing changed does nothing.
 STUDY ?= demo
 STUDY_DIR ?= corpora/$(STUDY)
+# CONFINE=1: every path in study.yaml must stay inside the study folder (someone else's study).
+CONFINE ?=
 # Where tables and figures go: build/ and figures/, or $FRAMING_BUILD_DIR and
 # $FRAMING_FIGURES_DIR when set. Named relative to the project when inside it, as
 # `framing` names them in the dependency files it writes.
@@ -71,7 +73,7 @@ install: $(STAMP) ## create .venv if missing and install the project into it
 MISSING_TABLES := $(filter-out $(wildcard $(PIPELINE_TABLES)),$(PIPELINE_TABLES))
 
 $(PIPELINE): $(STUDY_FILES) $(PIPELINE_INPUTS) $(CODE) $(STAMP) $(if $(MISSING_TABLES),FORCE)
-	$(BIN)/framing run $(STUDY_DIR)
+	$(BIN)/framing run $(STUDY_DIR)$(if $(CONFINE), --confine)
 	@touch $@
 
 FORCE:
