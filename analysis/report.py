@@ -42,10 +42,26 @@ def build_index(study: Study) -> Path:
         "<h2>Notebooks</h2><ul>",
         *(f'<li><a href="{esc(_rel(nb, out.parent))}">{esc(nb.stem)}</a></li>' for nb in notebooks),
         "</ul>",
-        "<h2>Figures</h2>",
     ]
-    for sidecar in sidecars:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    metas = {sidecar: json.loads(sidecar.read_text(encoding="utf-8")) for sidecar in sidecars}
+    missing = {
+        s.with_suffix("").name: m["not_enough_data"]
+        for s, m in metas.items()
+        if m.get("not_enough_data")
+    }
+    if missing:  # a small study: say which figures its data cannot support, and why
+        parts += [
+            "<h2>Figures not drawn: not enough data</h2>",
+            "<p>The data of this study cannot support these figures; each shows a panel "
+            "saying why instead.</p><ul>",
+            *(
+                f'<li><a href="#{esc(name)}"><strong>{esc(name)}</strong></a>: {esc(reason)}</li>'
+                for name, reason in missing.items()
+            ),
+            "</ul>",
+        ]
+    parts.append("<h2>Figures</h2>")
+    for sidecar, meta in metas.items():
         stem = sidecar.with_suffix("")
         png = stem.with_suffix(".png")
         links = " · ".join(
