@@ -51,7 +51,7 @@ export FRAMING_FIGURES_DIR := $(abspath $(FIGURES_ROOT))
 export NUMBA_CACHE_DIR := $(abspath $(BUILD_ROOT))/cache/numba
 
 .DEFAULT_GOAL := all
-.PHONY: all help install run notebooks figures report lab test lint format bench clean clean-cache \
+.PHONY: all help install run notebooks figures report lab test test-all lint format bench clean clean-cache \
 	collect config-reference FORCE
 
 all: report ## install what is missing, run STUDY end to end: tables, notebooks, figures, index.html
@@ -122,6 +122,10 @@ lab: $(STAMP) ## JupyterLab on notebooks/ for STUDY with the project's kernel; L
 
 test: $(STAMP) ## run the tests
 	$(BIN)/python -m pytest
+
+# The property tests draw 500 examples and more under this profile (a few dozen otherwise).
+test-all: $(STAMP) ## run the tests, property tests at full strength (HYPOTHESIS_PROFILE=ci)
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
 
 config-reference: $(STAMP) ## regenerate corpora/study-yaml-reference.md from the config models
 	$(BIN)/framing config-reference
