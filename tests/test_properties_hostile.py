@@ -104,9 +104,10 @@ bad_ints = st.sampled_from([-5, 0, 1, 2**32, 10**24, "7", 7.5, None, True, [1]])
 
 
 @st.composite
-def configs(draw) -> dict:
+def configs(draw, hostile: bool = True) -> dict:
+    """A study.yaml; ``hostile``: with odd names and up to three bad or odd settings."""
     config: dict = {
-        "name": draw(names) if draw(st.integers(0, 9)) >= 7 else "tiny",
+        "name": draw(names) if hostile and draw(st.integers(0, 9)) >= 7 else "tiny",
         "corpus": [{"path": "articles.jsonl"}],
         "outlets": "outlets.csv",
         "seed": 7,
@@ -114,7 +115,8 @@ def configs(draw) -> dict:
         "topics": {"enabled": False},
         "codebook": TINY_CODEBOOK,
     }
-    for _ in range(max(0, draw(st.integers(-3, 3)))):  # half the configs are valid
+    changes = draw(st.integers(-3, 3)) if hostile else 0  # half the hostile ones are valid
+    for _ in range(max(0, changes)):
         key, value = draw(
             st.sampled_from(
                 [
@@ -241,8 +243,8 @@ def test_validate_and_ingest_end_in_success_or_the_projects_error(records, confi
 @pytest.mark.slow
 @settings(HOSTILE, max_examples=4)
 @given(
-    records=corpora().filter(lambda r: len(r) >= 1),
-    config=configs(),
+    records=corpora(),
+    config=configs(hostile=False),  # hostile corpora; a config that lets most of them run
     encoding=st.sampled_from(["utf-8", "utf-16"]),
 )
 def test_full_pipeline_ends_in_success_or_the_projects_error(records, config, encoding):
