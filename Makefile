@@ -17,6 +17,8 @@
 # re-embeds nor re-fits topics; a second `make` with nothing changed does nothing.
 STUDY ?= demo
 STUDY_DIR ?= corpora/$(STUDY)
+# CONFINE=1: every path in study.yaml must stay inside the study folder (someone else's study).
+CONFINE ?=
 # Where tables and figures go: build/ and figures/, or $FRAMING_BUILD_DIR and
 # $FRAMING_FIGURES_DIR when set. Named relative to the project when inside it, as
 # `framing` names them in the dependency files it writes.
@@ -91,7 +93,7 @@ install: $(STAMP) ## install the project into .venv (created if missing) or the 
 MISSING_TABLES := $(filter-out $(wildcard $(PIPELINE_TABLES)),$(PIPELINE_TABLES))
 
 $(PIPELINE): $(STUDY_FILES) $(PIPELINE_INPUTS) $(CODE) $(STAMP) $(if $(MISSING_TABLES),FORCE)
-	$(BIN)/framing run $(STUDY_DIR)
+	$(BIN)/framing run $(STUDY_DIR)$(if $(CONFINE), --confine)
 	@touch $@
 
 FORCE:
@@ -143,13 +145,14 @@ lab: $(STAMP) ## JupyterLab on notebooks/ for STUDY with the project's kernel; L
 test: $(STAMP) ## the fast tier: tests neither `slow` nor needing ../shared/data (~3.5 min)
 	$(PYTEST) -m "not slow and not shared_data"
 
-test-all: $(STAMP) ## every test (slow, real data), then the mutation check (its mutation check alone ~16 min)
-	$(PYTEST)
+test-all: $(STAMP) ## every test (slow, real data; property tests at 500 examples), then the mutation check
+	HYPOTHESIS_PROFILE=ci $(PYTEST)
 	$(BIN)/python -m tests.mutation.check
 
 mutation: $(STAMP) ## plant bugs in a copy of the code; fails unless a test catches each
 	$(BIN)/python -m tests.mutation.check
 
+# The property tests draw 500 examples and more under this profile (a few dozen otherwise).
 config-reference: $(STAMP) ## regenerate corpora/study-yaml-reference.md from the config models
 	$(BIN)/framing config-reference
 

@@ -25,6 +25,14 @@ log = logging.getLogger("analysis")
 StudyArg = Annotated[
     Path, typer.Argument(help="study folder (holding study.yaml), e.g. corpora/demo")
 ]
+ConfineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--confine",
+        help="refuse any study.yaml path that leads outside the study folder (for running "
+        "a study folder someone else wrote)",
+    ),
+]
 
 
 def _setup_logging(verbose: bool, quiet: bool) -> None:
@@ -88,13 +96,14 @@ def run(
             "--force", "-f", help="re-run this stage even if current ('all' for every stage)"
         ),
     ] = None,
+    confine: ConfineOpt = False,
 ) -> None:
     """Run a study's pipeline, skipping every stage whose code and inputs are unchanged."""
     from analysis.pipeline import run as run_pipeline
     from analysis.study import Study
 
     try:
-        loaded = Study.load(study)
+        loaded = Study.load(study, confine=confine)
         reports, ctx = run_pipeline(loaded, targets=stage, force=force or ())
     except FramingError as exc:
         _fail(exc)
@@ -406,6 +415,7 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="exit with code 1 if any record is rejected")
     ] = False,
+    confine: ConfineOpt = False,
 ) -> None:
     """Check a study's corpus: records read, kept, rejected by reason, duplicates, languages.
 
@@ -418,7 +428,7 @@ def validate(
     from analysis.study import Study
 
     try:
-        loaded = Study.load(study)
+        loaded = Study.load(study, confine=confine)
         result = ingest(loaded)
         write_reports(loaded, result)
     except FramingError as exc:

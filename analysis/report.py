@@ -12,12 +12,21 @@ import json
 import os
 from pathlib import Path
 
+from analysis.figures.style import NOT_ENOUGH_DATA
 from analysis.io import write_text
 from analysis.study import Study
 
 
 def _rel(path: Path, start: Path) -> str:
     return Path(os.path.relpath(path, start)).as_posix()
+
+
+def _caption(meta: dict) -> str:
+    """The figure's caption; for a panel saying why it is not drawn, that reason first."""
+    caption, reason = meta.get("caption", ""), meta.get("not_enough_data")
+    if reason and not caption.startswith(NOT_ENOUGH_DATA):
+        return f"{NOT_ENOUGH_DATA}: {reason} (Would show: {caption})"
+    return caption
 
 
 def build_index(study: Study) -> Path:
@@ -42,10 +51,26 @@ def build_index(study: Study) -> Path:
         "<h2>Notebooks</h2><ul>",
         *(f'<li><a href="{esc(_rel(nb, out.parent))}">{esc(nb.stem)}</a></li>' for nb in notebooks),
         "</ul>",
-        "<h2>Figures</h2>",
     ]
-    for sidecar in sidecars:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    metas = {sidecar: json.loads(sidecar.read_text(encoding="utf-8")) for sidecar in sidecars}
+    missing = {
+        s.with_suffix("").name: m["not_enough_data"]
+        for s, m in metas.items()
+        if m.get("not_enough_data")
+    }
+    if missing:  # a small study: say which figures its data cannot support, and why
+        parts += [
+            "<h2>Figures not drawn: not enough data</h2>",
+            "<p>The data of this study cannot support these figures; each shows a panel "
+            "saying why instead.</p><ul>",
+            *(
+                f'<li><a href="#{esc(name)}"><strong>{esc(name)}</strong></a>: {esc(reason)}</li>'
+                for name, reason in missing.items()
+            ),
+            "</ul>",
+        ]
+    parts.append("<h2>Figures</h2>")
+    for sidecar, meta in metas.items():
         stem = sidecar.with_suffix("")
         png = stem.with_suffix(".png")
         links = " · ".join(
@@ -57,7 +82,7 @@ def build_index(study: Study) -> Path:
         parts += [
             f'<figure id="{esc(stem.name)}">',
             f'<img src="{esc(_rel(png, out.parent))}" alt="{alt}">' if png.exists() else "",
-            f"<figcaption><strong>{esc(stem.name)}</strong>. {esc(meta.get('caption', ''))}<br>",
+            f"<figcaption><strong>{esc(stem.name)}</strong>. {esc(_caption(meta))}<br>",
             f"{links} · provenance: <code>{esc(_rel(sidecar, out.parent))}</code> "
             f"(config {esc(str(meta.get('config_hash', ''))[:12])}, git "
             f"{esc(str(meta.get('git') or 'n/a')[:12])})</figcaption>",

@@ -1176,6 +1176,8 @@ class Study:
         self.root = root
         self.config = config
         self.build_root = build_root if build_root is not None else paths.build_root()
+        # Set by confine(): corpus files found by globs and folders must stay inside too.
+        self.confined = False
 
     @property
     def name(self) -> str:
@@ -1225,8 +1227,52 @@ class Study:
         p = Path(os.path.expandvars(relative)).expanduser()
         return p if p.is_absolute() else (self.root / p).resolve()
 
+    def written_paths(self) -> list[tuple[str, str]]:
+        """Every path study.yaml sets, as (dotted field, value as written)."""
+        cfg = self.config
+        fields = [(f"corpus[{i}].path", src.path) for i, src in enumerate(cfg.corpus)]
+        fields += [("outlets", cfg.outlets)] if cfg.outlets is not None else []
+        if isinstance(cfg.gold, list):
+            fields += [(f"gold[{i}]", g) for i, g in enumerate(cfg.gold)]
+        elif cfg.gold is not None:
+            fields.append(("gold", cfg.gold))
+        fields += [
+            ("coding.adjudication", cfg.coding.adjudication),
+            ("events.pins", cfg.events.pins),
+            ("embedding.model", cfg.embedding.model),
+        ]
+        if cfg.voice.gold_spans is not None:
+            fields.append(("voice.gold_spans", cfg.voice.gold_spans))
+        if cfg.collect is not None:
+            fields.append(("collect.output", cfg.collect.output))
+            fields += [
+                (f"collect.sources[{i}].path", src.path)
+                for i, src in enumerate(cfg.collect.sources)
+                if isinstance(getattr(src, "path", None), str)
+            ]
+        return fields
+
+    def confine(self) -> None:
+        """Refuse any study.yaml path that resolves (symlinks followed) outside the study
+        folder: for running a study folder someone else wrote (``framing run --confine``)."""
+        self.confined = True
+        for field, written in self.written_paths():
+            self.check_inside(self.path(written), field, written)
+
+    def check_inside(self, path: Path, field: str, written: str) -> None:
+        """StudyConfigError naming ``field`` when ``path`` lies outside the study folder."""
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise StudyConfigError(
+                f"{self.root / STUDY_FILE}: {field}: {written!r} leads outside the study "
+                "folder, which --confine forbids",
+                hint="copy that file into the study folder and name it relative to "
+                "study.yaml, or run without --confine if you trust this study",
+            )
+
     @classmethod
-    def load(cls, folder: str | os.PathLike, build_root: Path | None = None) -> Study:
+    def load(
+        cls, folder: str | os.PathLike, build_root: Path | None = None, *, confine: bool = False
+    ) -> Study:
         folder = Path(folder)
         file = folder / STUDY_FILE if folder.is_dir() else folder
         if not file.exists():
@@ -1257,13 +1303,15 @@ class Study:
         except ValidationError as exc:
             raise StudyConfigError(_describe(file, exc), hint="fix the field(s) above") from exc
         study = cls(file.parent.resolve(), config, build_root)
-        for field in ("outlets", "gold"):
-            written = getattr(config, field)
-            if written is not None and study.path(written).is_dir():
+        named = [("outlets", config.outlets)] if config.outlets is not None else []
+        for field, written in named + [("gold", g) for g in config.gold_files]:
+            if study.path(written).is_dir():
                 raise StudyConfigError(
                     f"{file}: {field}: {written!r} is a folder, not a CSV file",
                     hint=f"point `{field}:` at a CSV file in the study folder",
                 )
+        if confine:
+            study.confine()
         study.check_outputs()
         return study
 

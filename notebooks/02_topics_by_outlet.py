@@ -53,7 +53,7 @@ tables = {
 }
 info = tables["topic_info"]
 style.use_paper_style()
-enabled = st.config.topics.enabled and len(info) > 0
+enabled = st.config.topics.enabled and (info[S.TOPIC] != S.OUTLIER_TOPIC).any()
 figures = {item.name: item for item in catalog.topic_figures(st)}
 
 # %% [markdown]
@@ -74,8 +74,7 @@ info.merge(tables["topic_labels"][[S.TOPIC, S.LABEL]], on=S.TOPIC)[
 ]
 
 # %%
-if enabled:
-    display(catalog.publish(figures["topic_terms"]))
+display(catalog.publish(figures["topic_terms"]))  # a "not enough data" panel without topics
 
 # %% [markdown]
 # ## Topic share per outlet
@@ -85,8 +84,7 @@ if enabled:
 # the figure draws fewer topics and says so; every outlet and topic is in the tables.
 
 # %%
-if enabled:
-    display(catalog.publish(figures["topic_outlet_prevalence"]))
+display(catalog.publish(figures["topic_outlet_prevalence"]))
 
 # %% [markdown]
 # Topics where outlets differ most, by the joint test that every outlet gives the topic
@@ -106,5 +104,4 @@ ranked.groupby(S.TOPIC, sort=False).head(2)[columns].head(12).round(3)
 # `topics.time_bin`). Periods are short and articles few, so read trends, not points.
 
 # %%
-if enabled:
-    display(catalog.publish(figures["topic_time"]))
+display(catalog.publish(figures["topic_time"]))

@@ -79,7 +79,17 @@ class _FileRead:
 
 
 def source_files(study: Study, source: CorpusSource) -> list[Path]:
-    """The files a corpus entry reads, sorted; CorpusError if there are none."""
+    """The files a corpus entry reads, sorted; CorpusError if there are none. In a
+    confined study, a file a glob or folder reaches through a symlink must stay inside."""
+    files = _source_files(study, source)
+    if study.confined:
+        field = f"corpus[{study.config.corpus.index(source)}].path"
+        for file in files:
+            study.check_inside(file, field, source.path)
+    return files
+
+
+def _source_files(study: Study, source: CorpusSource) -> list[Path]:
     fmt = source.resolved_format
     if globlib.has_magic(source.path):
         pattern = str(study.path(source.path))

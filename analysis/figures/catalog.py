@@ -24,7 +24,7 @@ from analysis.figures import corpus as corpus_plots
 from analysis.figures import groups as group_plots
 from analysis.figures import plots as frame_plots
 from analysis.figures import topics as topic_plots
-from analysis.figures.style import add_note
+from analysis.figures.style import NOT_ENOUGH_DATA, add_note, note_figure
 from analysis.figures.validation import validation_summary
 from analysis.pipeline import load_table
 from analysis.study import Study
@@ -65,10 +65,34 @@ def corpus_figures(study: Study) -> list[Published]:
     return [Published("corpus_overview", fig, caption, ("articles", "outlets"))]
 
 
+def not_drawn(name: str, reason: str, tables: tuple[str, ...] = ()) -> Published:
+    """A figure the study's data cannot support: a panel saying why, never a crash."""
+    return Published(name, note_figure(reason, 2), f"{NOT_ENOUGH_DATA}: {reason}", tables)
+
+
+TOPIC_FIGURES = ("topic_terms", "topic_outlet_prevalence", "topic_time")
+
+
+def _no_topics(study: Study, info: pd.DataFrame) -> str | None:
+    """Why the study has no topic figures, or None when it has topics."""
+    cfg = study.config.topics
+    if not cfg.enabled:
+        return "topics are switched off in study.yaml (topics.enabled: false)"
+    found = info[info[S.TOPIC] != S.OUTLIER_TOPIC] if len(info) else info
+    if found.empty:
+        n = int(info[S.N_UNITS].sum()) if len(info) else 0
+        return (
+            f"the topic model found no topic in {n} {cfg.unit}s (min_topic_size "
+            f"{cfg.min_topic_size}: at least {2 * cfg.min_topic_size} units are needed)"
+        )
+    return None
+
+
 def topic_figures(study: Study) -> list[Published]:
     info = load_table(study, "topic_info")
-    if not study.config.topics.enabled or info.empty:
-        return []
+    reason = _no_topics(study, info)
+    if reason:
+        return [not_drawn(name, reason, ("topic_info",)) for name in TOPIC_FIGURES]
     labels = load_table(study, "topic_labels")
     outlet_topics = load_table(study, "outlet_topics")
     top = topic_plots.largest_topics(info, 12)
@@ -257,7 +281,8 @@ def words_figures(study: Study) -> list[Published]:
 def validation_figures(study: Study) -> list[Published]:
     validation = load_table(study, "validation")
     if validation.empty:
-        return []
+        reason = "the study has no gold codes (`gold:` in study.yaml; see `framing annotate`)"
+        return [not_drawn("validation", reason, ("validation",))]
     return [
         Published(
             "validation",

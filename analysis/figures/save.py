@@ -81,6 +81,9 @@ def save_figure(
             fig.savefig(tmp, format=fmt, metadata=_METADATA[fmt])
         written.append(target)
     sidecar = {"figure": stem.name, "caption": caption, "files": [p.name for p in written], **prov}
+    reason = getattr(fig, "not_enough_data", None)  # set by style.note_figure
+    if reason:
+        sidecar["not_enough_data"] = reason
     write_text(stem.with_suffix(".json"), json.dumps(sidecar, indent=2, sort_keys=True) + "\n")
     plt.close(fig)
     return written

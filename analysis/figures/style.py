@@ -92,12 +92,20 @@ def add_note(fig: Figure, text: str) -> None:
     fig.text(0.01, 0.0, text, fontsize=5.5, ha="left", va="top", color="#333333", wrap=True)
 
 
+NOT_ENOUGH_DATA = "Not enough data for this figure"
+
+
 def note_figure(text: str, columns: int = 1) -> Figure:
-    """A small figure that says why there is nothing to draw (never an exception)."""
+    """A small figure that says why there is nothing to draw (never an exception).
+
+    The reason is kept on the figure as ``not_enough_data``: the provenance sidecar
+    records it and the overview page lists the figure with it."""
     width, _ = figure_size(columns)
     fig, ax = plt.subplots(figsize=(width, 0.9))
     ax.axis("off")
-    ax.text(0.0, 0.5, text, ha="left", va="center", fontsize=7, wrap=True)
+    ax.text(0.0, 0.75, f"{NOT_ENOUGH_DATA}.", ha="left", va="center", fontsize=7, weight="bold")
+    ax.text(0.0, 0.35, text, ha="left", va="center", fontsize=7, wrap=True)
+    fig.not_enough_data = text
     return fig
 
 
