@@ -37,6 +37,25 @@ def _views(scores: pd.DataFrame):
         yield view, scores[scores[S.VIEW] == view]
 
 
+def article_means(rows: pd.DataFrame, keys: list[str], means: dict[str, str]) -> pd.DataFrame:
+    """Per group of ``keys`` (sorted): the mean of each column of ``means`` (output name:
+    column) and the group's size, ``n_sentences``.
+
+    Each group's sum runs over its own rows in order (``np.bincount``), so an article's
+    mean does not depend on the other articles in the table; pandas' grouped mean can
+    move in the 17th digit with them, and then a run over shards of articles
+    (analysis/execution.py) would not be identical to one over all of them.
+    """
+    grouped = rows.groupby(keys, sort=True, observed=True)
+    out = grouped.size().rename(S.N_SENTENCES).reset_index()
+    codes = grouped.ngroup().to_numpy()
+    size = out[S.N_SENTENCES].to_numpy()
+    for name, column in means.items():
+        weights = rows[column].to_numpy(dtype=float)
+        out[name] = np.bincount(codes, weights=weights, minlength=len(out)) / size
+    return out[[*keys, *means, S.N_SENTENCES]]
+
+
 def article_frames(frame_scores: pd.DataFrame) -> pd.DataFrame:
     """Framing balance per article, frame and view.
 
@@ -50,14 +69,11 @@ def article_frames(frame_scores: pd.DataFrame) -> pd.DataFrame:
     scores = frame_scores.assign(_framed=framed, _present=frame_scores[S.PRESENT].astype(float))
     parts = []
     for view, subset in _views(scores):
-        grouped = subset.groupby([S.DOC_ID, S.OUTLET, S.FRAME], sort=True, observed=True)
-        out = grouped.agg(
-            **{
-                S.POSITION: ("_framed", "mean"),
-                S.SHARE_PRESENT: ("_present", "mean"),
-                S.N_SENTENCES: ("_framed", "size"),
-            }
-        ).reset_index()
+        out = article_means(
+            subset,
+            [S.DOC_ID, S.OUTLET, S.FRAME],
+            {S.POSITION: "_framed", S.SHARE_PRESENT: "_present"},
+        )
         out.insert(3, S.VIEW, view)
         parts.append(out)
     return pd.concat(parts, ignore_index=True)
@@ -107,11 +123,7 @@ def article_poles(frame_scores: pd.DataFrame, codebook: Codebook) -> pd.DataFram
     parts = []
     keys = [S.DOC_ID, S.OUTLET, S.FRAME, S.POLE]
     for view, subset in _views(scores):
-        out = (
-            subset.groupby(keys, sort=True, observed=True)
-            .agg(**{S.PERCENT: ("_takes", "mean"), S.N_SENTENCES: ("_takes", "size")})
-            .reset_index()
-        )
+        out = article_means(subset, keys, {S.PERCENT: "_takes"})
         out.insert(3, S.VIEW, view)
         parts.append(out)
     return pd.concat(parts, ignore_index=True)

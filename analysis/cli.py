@@ -97,13 +97,32 @@ def run(
         ),
     ] = None,
     confine: ConfineOpt = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="where heavy stages run: none, local, local:N (N workers) or a Dask "
+            "scheduler address (overrides execution: in study.yaml)"
+        ),
+    ] = None,
 ) -> None:
     """Run a study's pipeline, skipping every stage whose code and inputs are unchanged."""
+    from pydantic import ValidationError
+
+    from analysis.errors import StudyConfigError
     from analysis.pipeline import run as run_pipeline
     from analysis.study import Study
 
     try:
         loaded = Study.load(study, confine=confine)
+        if scheduler is not None:
+            try:
+                execution = loaded.config.execution.with_option(scheduler)
+            except ValidationError as exc:
+                raise StudyConfigError(
+                    f"--scheduler {scheduler!r}: {exc.errors()[0]['msg']}",
+                    hint="use none, local, local:2 or tcp://host:8786",
+                ) from None
+            loaded.config = loaded.config.model_copy(update={"execution": execution})
         reports, ctx = run_pipeline(loaded, targets=stage, force=force or ())
     except FramingError as exc:
         _fail(exc)

@@ -28,7 +28,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
-from analysis import paths, stages
+from analysis import execution, paths, stages
 from analysis import schema as S
 from analysis.errors import StageError
 from analysis.io import read_meta, read_table, write_table, write_text
@@ -317,6 +317,23 @@ def run(
     ctx = context or Context(study)
     prints: dict[str, str] = {}
     reports = []
+    try:
+        _run_stages(study, targets, force, ctx, prints, reports)
+    finally:
+        execution.close(ctx)
+    if targets is None:
+        write_make_deps(study)
+    return reports, ctx
+
+
+def _run_stages(
+    study: Study,
+    targets: Iterable[str] | None,
+    force: set[str],
+    ctx: Context,
+    prints: dict[str, str],
+    reports: list[StageReport],
+) -> None:
     for stage in order(targets):
         fp = fingerprint(stage, study, prints)
         prints[stage.name] = fp
@@ -344,9 +361,6 @@ def run(
         seconds = time.perf_counter() - start
         log.info("%-14s done in %.1fs", stage.name, seconds)
         reports.append(StageReport(stage.name, "ran", seconds, fp))
-    if targets is None:
-        write_make_deps(study)
-    return reports, ctx
 
 
 MAKE_DEPS = "pipeline.d"

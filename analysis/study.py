@@ -420,6 +420,48 @@ class EmbeddingConfig(_Strict):
         }
 
 
+class ExecutionConfig(_Strict):
+    """Where encoding, frame scoring and the per-article aggregation run
+    (analysis/execution.py); results are identical whatever runs them."""
+
+    scheduler: str = Field(
+        default="none",
+        min_length=1,
+        description="none: in this process; local: a Dask cluster on this machine; or the "
+        "address of a running Dask scheduler (e.g. tcp://10.0.0.5:8786).",
+    )
+    workers: int = Field(
+        default=2,
+        ge=1,
+        description="Worker processes of the local cluster, each with one thread.",
+    )
+    processes: bool = Field(
+        default=True,
+        description="Local workers are processes (false: threads of this process, for "
+        "tests and debugging).",
+    )
+    connect_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds to wait for a scheduler address to answer."
+    )
+
+    @field_validator("scheduler")
+    @classmethod
+    def _a_scheduler(cls, value: str) -> str:
+        if value in ("none", "local") or re.fullmatch(r"(\w+://)?[\w.-]+:\d+", value):
+            return value
+        raise ValueError(
+            f"{value!r} is not none, local or a scheduler address such as tcp://host:8786"
+        )
+
+    def with_option(self, scheduler: str) -> ExecutionConfig:
+        """This config under ``framing run --scheduler``: none, local, local:N (N workers)
+        or a scheduler address."""
+        fields: dict[str, Any] = {**self.model_dump(), "scheduler": scheduler}
+        if scheduler.startswith("local:"):
+            fields["scheduler"], fields["workers"] = "local", scheduler.split(":", 1)[1]
+        return ExecutionConfig.model_validate(fields)
+
+
 class AggregateConfig(_Strict):
     """Outlet means of article frame scores, with bootstrap intervals over articles."""
 
@@ -1146,6 +1188,10 @@ class StudyConfig(_Strict):
     )
     aggregate: AggregateConfig = Field(
         default=AggregateConfig(), description="Outlet means of article scores."
+    )
+    execution: ExecutionConfig = Field(
+        default=ExecutionConfig(),
+        description="Where the heavy stages run: this process, or a Dask cluster.",
     )
     topics: TopicsConfig = Field(default=TopicsConfig(), description="Topics by outlet.")
     events: EventsConfig = Field(default=EventsConfig(), description="Event alignment.")

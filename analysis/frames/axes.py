@@ -70,16 +70,26 @@ class PoleAxisScorer(TransformerMixin, BaseEstimator):
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         """Positions, shape (n_sentences, n_frames), each in [-1, 1]."""
-        return np.clip(_unit(np.asarray(X, dtype=np.float64)) @ self.axes_.T, -1.0, 1.0)
+        return np.clip(row_products(_unit(np.asarray(X, dtype=np.float64)), self.axes_), -1.0, 1.0)
 
     def relevance(self, X: np.ndarray) -> np.ndarray:
         """Max cosine with either pole centroid, shape (n_sentences, n_frames)."""
         X = _unit(np.asarray(X, dtype=np.float64))
         out = np.empty((X.shape[0], len(self.frames_)))
         for j, frame in enumerate(self.codebook.frames):
-            sims = np.column_stack([X @ self.centroids_[p.id] for p in frame.poles])
+            sims = row_products(X, np.vstack([self.centroids_[p.id] for p in frame.poles]))
             out[:, j] = sims.max(axis=1)
         return np.clip(out, -1.0, 1.0)
+
+
+def row_products(X: np.ndarray, M: np.ndarray) -> np.ndarray:
+    """``X @ M.T``, each row's result independent of the other rows of ``X``.
+
+    A BLAS product may take another kernel (another summation order) for another number
+    of rows, so a sentence's score would move in the 16th digit with the shard it is
+    scored in (analysis/execution.py); einsum sums each row on its own.
+    """
+    return np.einsum("ij,kj->ik", X, M)
 
 
 def fit_codebook(codebook: Codebook, encode: Callable[[list[str]], np.ndarray]) -> PoleAxisScorer:

@@ -7,6 +7,7 @@ import logging
 
 import pandas as pd
 
+from analysis import execution
 from analysis import schema as S
 from analysis.aggregate import (
     article_frames,
@@ -47,8 +48,8 @@ def aggregate_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     ``compare.exclude_duplicates`` is set."""
     cfg = ctx.study.config.aggregate
     scores = ctx.table("frame_scores")
-    articles = article_frames(scores)
-    poles = article_poles(scores, ctx.study.config.codebook)
+    articles = per_article(ctx, _article_frames, scores)
+    poles = per_article(ctx, _article_poles, scores, ctx.study.config.codebook)
     copies = syndicated_copies(ctx)
     outlets = outlet_frames(
         articles[~articles[S.DOC_ID].isin(copies)], cfg.n_boot, cfg.ci, ctx.study.config.seed
@@ -59,6 +60,20 @@ def aggregate_stage(ctx: Context) -> dict[str, pd.DataFrame]:
         "article_poles": poles,
         "outlet_poles": outlet_poles(poles[~poles[S.DOC_ID].isin(copies)], cfg.ci),
     }
+
+
+def per_article(ctx: Context, func, scores: pd.DataFrame, *args) -> pd.DataFrame:
+    """A per-article table over shards of articles (on the cluster, if there is one)."""
+    _, parts = execution.map_shards(ctx, func, scores[S.DOC_ID].to_numpy(), scores, *args)
+    return execution.concat_by(parts, S.VIEW, S.VIEWS)
+
+
+def _article_frames(rows, scores: pd.DataFrame) -> pd.DataFrame:
+    return article_frames(scores.iloc[rows])
+
+
+def _article_poles(rows, scores: pd.DataFrame, codebook) -> pd.DataFrame:
+    return article_poles(scores.iloc[rows], codebook)
 
 
 def syndicated_copies(ctx: Context) -> set[str]:

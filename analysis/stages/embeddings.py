@@ -20,7 +20,7 @@ def embeddings_stage(ctx: Context) -> dict[str, pa.Table]:
     """Embed every sentence; vectors come from the content-hash cache when present."""
     sentences = ctx.table("sentences")
     texts = sentences[S.TEXT].tolist()
-    vectors = encode(ctx, texts, desc="sentences")
+    vectors = encode(ctx, texts, desc="sentences", doc_ids=sentences[S.DOC_ID].to_numpy())
     width = vectors.shape[1] if vectors.size else 1
     table = pa.table(
         {

@@ -7,6 +7,7 @@ import logging
 
 import pandas as pd
 
+from analysis import execution
 from analysis import schema as S
 from analysis.errors import StudyConfigError
 from analysis.frames.axes import fit_codebook, foreign_exemplars, score_sentences
@@ -30,6 +31,18 @@ def _config(study) -> dict:
     if study.config.scoring.method == "finetuned":
         config["device"] = resolve_device(study.config.scoring.finetune.device)
     return config
+
+
+def score_shards(ctx: Context, rows: pd.DataFrame, X, scorer, cut: dict) -> pd.DataFrame:
+    """``score_sentences`` over shards of articles (on the cluster, if there is one)."""
+    shards, parts = execution.map_shards(
+        ctx, _score_rows, rows[S.DOC_ID].to_numpy(), rows, X, scorer, cut
+    )
+    return execution.stitch_frames(shards, parts, per_row=len(scorer.frames_))
+
+
+def _score_rows(positions, rows: pd.DataFrame, X, scorer, cut: dict) -> pd.DataFrame:
+    return score_sentences(rows.iloc[positions].reset_index(drop=True), X[positions], scorer, cut)
 
 
 def finetuned_estimator(study) -> FinetunedClassifier:
@@ -111,9 +124,9 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
         scorer.relevance(X), study.config.codebook, study.config.scoring, gold
     )
     cut = dict(zip(thresholds[S.FRAME], thresholds[S.THRESHOLD], strict=True))
-    scores = [score_sentences(sentences, X, scorer, cut)]
+    scores = [score_shards(ctx, sentences, X, scorer, cut)]
     if len(units):
-        scores.append(score_sentences(units, X_units, scorer, cut))
+        scores.append(score_shards(ctx, units, X_units, scorer, cut))
     return {
         "frame_scores": pd.concat(scores, ignore_index=True),
         "frame_thresholds": thresholds,

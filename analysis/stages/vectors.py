@@ -7,10 +7,13 @@ stages, studies or runs; the run counts what was encoded and what came from the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from analysis import execution
 from analysis import schema as S
 from analysis.embed import Encoder
 from analysis.errors import StageError
@@ -27,13 +30,37 @@ def encoder(ctx: Context) -> Encoder:
     return ctx.resource("encoder", lambda: Encoder(model, **cfg.encoder_kwargs()))
 
 
-def encode(ctx: Context, texts: list[str], desc: str) -> np.ndarray:
-    """Encode through the cache and count what was encoded vs reused."""
-    enc = encoder(ctx)
-    vectors = enc.encode(texts, desc=desc)
-    ctx.count("encoded", enc.last_stats.n_encoded)
-    ctx.count("from_cache", enc.last_stats.n_cached)
-    return vectors
+def encode(
+    ctx: Context, texts: list[str], desc: str, doc_ids: Sequence | None = None
+) -> np.ndarray:
+    """Encode through the cache and count what was encoded vs reused.
+
+    On a Dask cluster (``execution:``) the texts are encoded on the workers, in shards by
+    ``doc_ids`` (by position when None); the exact scheme gives the same vectors. A text
+    repeated in two shards is then encoded (and counted) in each.
+    """
+    if execution.client(ctx) is None:
+        enc = encoder(ctx)
+        vectors = enc.encode(texts, desc=desc)
+        ctx.count("encoded", enc.last_stats.n_encoded)
+        ctx.count("from_cache", enc.last_stats.n_cached)
+        return vectors
+    cfg = ctx.study.config.embedding
+    enc = encoder(ctx)  # not loaded here: only its model and cache folder are sent
+    rows, parts = execution.map_shards(
+        ctx,
+        execution.encode_rows,
+        np.arange(len(texts)) if doc_ids is None else doc_ids,
+        np.asarray(texts, dtype=object),
+        enc.model,
+        cfg.encoder_kwargs(),
+        str(enc.cache_dir),
+    )
+    ctx.count("encoded", sum(p[1] for p in parts))
+    ctx.count("from_cache", sum(p[2] for p in parts))
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    return execution.stitch(rows, [p[0] for p in parts])
 
 
 def sentence_vectors(ctx: Context, lead: int | None = None) -> tuple[pd.DataFrame, np.ndarray]:
