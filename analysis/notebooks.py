@@ -48,7 +48,13 @@ def execute(source: Path, study: Study, html: bool = True, kernel: str = "python
     reads.unlink(missing_ok=True)
     # The kernel inherits the environment: it records the tables it reads, and reads them
     # from this study's build root (not necessarily the default ``build/``).
-    kernel_env = {paths.RECORD_READS_ENV: str(reads), paths.BUILD_DIR_ENV: str(study.build_root)}
+    # No progress bars in a kernel: tqdm's notebook bar needs ipywidgets and otherwise
+    # writes "IProgress not found" into every executed notebook.
+    kernel_env = {
+        paths.RECORD_READS_ENV: str(reads),
+        paths.BUILD_DIR_ENV: str(study.build_root),
+        "TQDM_DISABLE": "1",
+    }
     previous = {key: os.environ.get(key) for key in kernel_env}
     os.environ.update(kernel_env)
     try:

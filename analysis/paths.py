@@ -25,6 +25,7 @@ BUILD_DIR_ENV = "FRAMING_BUILD_DIR"
 CACHE_DIR_ENV = "FRAMING_CACHE_DIR"
 FIGURES_DIR_ENV = "FRAMING_FIGURES_DIR"
 RECORD_READS_ENV = "FRAMING_RECORD_READS"
+STUDY_ENV = "FRAMING_STUDY"  # the study JupyterLab opens the notebooks on (`make lab`)
 NUMBA_CACHE_DIR_ENV = "NUMBA_CACHE_DIR"  # numba's own variable, read by numba itself
 
 

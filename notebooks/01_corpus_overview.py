@@ -18,8 +18,12 @@
 # found (syndicated wire copy, the same article ingested twice), and every record that was
 # rejected or had a problem. Records read always equal records kept plus records rejected.
 
+# %%
+import os
+
 # %% tags=["parameters"]
-study = "demo"
+# The study: `make` passes it; `STUDY=neus make lab` opens the notebooks on neus.
+study = os.environ.get("FRAMING_STUDY", "demo")
 
 # %%
 from IPython.display import display

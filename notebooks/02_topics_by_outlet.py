@@ -27,8 +27,12 @@
 # share on outlet with event fixed effects (OLS, standard errors clustered by event):
 # it compares outlets as if each had covered the corpus's mix of events.
 
+# %%
+import os
+
 # %% tags=["parameters"]
-study = "demo"
+# The study: `make` passes it; `STUDY=neus make lab` opens the notebooks on neus.
+study = os.environ.get("FRAMING_STUDY", "demo")
 
 # %%
 from IPython.display import display

@@ -22,8 +22,12 @@
 # articles. Sentences are also split by voice: the outlet's own (authorial) text, and what it
 # reports (quotations, attributed speech, scare quotes).
 
+# %%
+import os
+
 # %% tags=["parameters"]
-study = "demo"
+# The study: `make` passes it; `STUDY=neus make lab` opens the notebooks on neus.
+study = os.environ.get("FRAMING_STUDY", "demo")
 
 # %%
 from IPython.display import display

@@ -36,8 +36,12 @@
 # Events come from the corpus's ids, or are inferred from titles and leads; check
 # `build/<study>/event_review.csv` and pin corrections in `corpora/<study>/event_pins.csv`.
 
+# %%
+import os
+
 # %% tags=["parameters"]
-study = "demo"
+# The study: `make` passes it; `STUDY=neus make lab` opens the notebooks on neus.
+study = os.environ.get("FRAMING_STUDY", "demo")
 
 # %%
 from IPython.display import display

@@ -20,8 +20,12 @@
 # them), nor can frequent ones (the z-score accounts for their certainty). Computed for all
 # text, the outlet's own voice and what it reports, when sentence voices are known.
 
+# %%
+import os
+
 # %% tags=["parameters"]
-study = "demo"
+# The study: `make` passes it; `STUDY=neus make lab` opens the notebooks on neus.
+study = os.environ.get("FRAMING_STUDY", "demo")
 
 # %%
 from analysis import schema as S

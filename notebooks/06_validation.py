@@ -20,8 +20,12 @@
 # syndicated copies of one story never straddle a split. Each frame is scored as a three-way
 # code per sentence (pole A, pole B, none); voice as authorial / quoted / scare-quoted.
 
+# %%
+import os
+
 # %% tags=["parameters"]
-study = "demo"
+# The study: `make` passes it; `STUDY=neus make lab` opens the notebooks on neus.
+study = os.environ.get("FRAMING_STUDY", "demo")
 
 # %%
 from IPython.display import display
