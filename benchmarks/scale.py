@@ -261,7 +261,9 @@ def markdown(result: dict) -> str:
     lines.append(
         "| **all stages** | "
         + " | ".join(
-            f"{total[str(n)]['stage_s']} / {total[str(n)]['peak_rss_mb']:.0f} (max)" for n in sizes
+            f"{total[str(n)]['stage_s']} / {total[str(n)]['peak_rss_mb']:.0f} (max)"
+            + ("" if total[str(n)]["complete"] else f", {total[str(n)]['stages_measured']} stages")
+            for n in sizes
         )
         + f" | {total.get('slope')} |"
     )
@@ -285,19 +287,26 @@ def main() -> None:
     parser.add_argument("--cache-vectors", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="500 and 1k articles, 100k vectors")
     parser.add_argument("--stage-timeout", type=float, default=STAGE_TIMEOUT_S)
+    parser.add_argument(
+        "--finish",
+        type=Path,
+        default=None,
+        help="write results from an interrupted run's build/bench/scale/<name>.partial.json",
+    )
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--study", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.study)))
         return
+    if args.finish:
+        finish(json.loads(args.finish.read_text()), args.finish.name.split(".")[0])
+        return
     if not ABP.exists():
         raise SystemExit(f"{ABP} not found: this benchmark needs ../shared/data")
     if args.quick:
         args.sizes, args.cache_vectors = [500, 1000], 100_000
-    from analysis.io import write_text
     from analysis.pipeline import order
-    from analysis.provenance import git_commit, package_versions
 
     WORK.mkdir(parents=True, exist_ok=True)
     stages = [s.name for s in order()]
@@ -329,16 +338,36 @@ def main() -> None:
             result["stages"][stage][str(n)] = row
             print(f"  {stage:16s} {row}", flush=True)
             partial.write_text(json.dumps(result, indent=2, default=str) + "\n")
-        done = [r[str(n)] for r in result["stages"].values() if "error" not in r[str(n)]]
+    finish(result, name)
+
+
+def finish(result: dict, name: str) -> None:
+    """Totals and slopes over what was measured; writes ``<name>.json`` and ``.md``.
+
+    Also run alone (``--finish``) on the partial results of an interrupted run: sizes
+    or stages not reached are reported as such, never estimated.
+    """
+    from analysis.io import write_text
+    from analysis.provenance import git_commit, package_versions
+
+    sizes = [n for n in result["sizes"] if str(n) in result["corpora"]]
+    for n in sizes:
+        rows = [r.get(str(n), {"error": "not run"}) for r in result["stages"].values()]
+        for row in result["stages"].values():
+            row.setdefault(str(n), {"error": "not run (benchmark stopped)"})
+        done = [r for r in rows if "error" not in r]
         result["total"][str(n)] = {
             "stage_s": round(sum(r["stage_s"] for r in done), 1),
             "peak_rss_mb": max((r["peak_rss_mb"] for r in done), default=0),
-            "complete": not failed,
+            "stages_measured": len(done),
+            "complete": len(done) == len(rows),
         }
+    result["sizes"] = sizes
+    complete = [n for n in sizes if result["total"][str(n)]["complete"]]
     for row in result["stages"].values():
-        row["slope"] = slope(args.sizes, [row[str(n)].get("stage_s") for n in args.sizes])
+        row["slope"] = slope(sizes, [row[str(n)].get("stage_s") for n in sizes])
     result["total"]["slope"] = slope(
-        args.sizes, [result["total"][str(n)]["stage_s"] for n in args.sizes]
+        complete, [result["total"][str(n)]["stage_s"] for n in complete]
     )
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     result["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform()}
