@@ -155,7 +155,9 @@ def scale_rows(quick: bool) -> list[dict]:
     sizes = [str(n) for n in r["sizes"]]
     small, large = sizes[0], sizes[-1]
     rows = []
-    for stage, row in [*r["stages"].items(), ("all stages", r["total"])]:
+    totals = r["total"]
+    whole = all(totals[n].get("complete", True) for n in (small, large))
+    for stage, row in [*r["stages"].items(), *([("all stages", totals)] if whole else [])]:
         a, b = row.get(small, {}), row.get(large, {})
         if "stage_s" not in a or "stage_s" not in b:
             continue
@@ -168,10 +170,10 @@ def scale_rows(quick: bool) -> list[dict]:
                 source,
             )
         )
-    totals = r["total"]
+    measured = "" if whole else " measured"
     rows.append(
         _row(
-            f"scale, peak RSS of any stage, {int(large):,} articles (MB)",
+            f"scale, peak RSS of any{measured} stage, {int(large):,} articles (MB)",
             totals[large]["peak_rss_mb"],
             f"same, {int(small):,} articles",
             totals[small]["peak_rss_mb"],
