@@ -210,8 +210,8 @@ def markdown(rows: list[dict], quick: bool) -> str:
     lines = [
         "# Benchmark summary",
         "",
-        f"Written by `{'make bench-quick' if quick else 'make bench'}` "
-        f"(`benchmarks/summary.py{' --quick' if quick else ''}`) at "
+        f"Written by `benchmarks/summary.py{' --quick' if quick else ''}` (the last step "
+        f"of `{'make bench-quick' if quick else 'make bench'}`) at "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average "
         f"{load[0]} / {load[1]} / {load[2]} (1/5/15 min) when written, on "
         f"{os.cpu_count()} shared cores. Each figure sits beside its peer from the same run "
