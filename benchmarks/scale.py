@@ -248,15 +248,17 @@ def markdown(result: dict) -> str:
             for c in result["corpora"].values()
         ),
         "",
-        f"| stage | {head} | slope (log-log) |",
-        "|---|" + "---|" * (len(sizes) + 1),
+        f"| stage | {head} | slope (log-log), wall | slope, CPU |",
+        "|---|" + "---|" * (len(sizes) + 2),
     ]
     for stage, row in result["stages"].items():
         cells = []
         for n in sizes:
             r = row.get(str(n), {})
             cells.append(r["error"] if "error" in r else f"{r['stage_s']} / {r['peak_rss_mb']:.0f}")
-        lines.append(f"| {stage} | {' | '.join(cells)} | {row.get('slope')} |")
+        lines.append(
+            f"| {stage} | {' | '.join(cells)} | {row.get('slope')} | {row.get('cpu_slope')} |"
+        )
     total = result["total"]
     lines.append(
         "| **all stages** | "
@@ -265,7 +267,7 @@ def markdown(result: dict) -> str:
             + ("" if total[str(n)]["complete"] else f", {total[str(n)]['stages_measured']} stages")
             for n in sizes
         )
-        + f" | {total.get('slope')} |"
+        + f" | {total.get('slope')} | |"
     )
     c = result.get("cache")
     if c:
@@ -366,6 +368,7 @@ def finish(result: dict, name: str) -> None:
     complete = [n for n in sizes if result["total"][str(n)]["complete"]]
     for row in result["stages"].values():
         row["slope"] = slope(sizes, [row[str(n)].get("stage_s") for n in sizes])
+        row["cpu_slope"] = slope(sizes, [row[str(n)].get("cpu_s") for n in sizes])
     result["total"]["slope"] = slope(
         complete, [result["total"][str(n)]["stage_s"] for n in complete]
     )
