@@ -70,7 +70,7 @@ export NUMBA_CACHE_DIR := $(abspath $(BUILD_ROOT))/cache/numba
 
 .DEFAULT_GOAL := all
 .PHONY: all help install run notebooks figures report lab test test-all mutation lint format \
-	lock bench clean clean-cache collect config-reference FORCE
+	lock bench bench-quick clean clean-cache collect config-reference FORCE
 
 all: report ## install what is missing, run STUDY end to end: tables, notebooks, figures, index.html
 
@@ -187,8 +187,19 @@ lock: $(STAMP) ## regenerate requirements-lock.txt from pyproject.toml with uv
 	   cat requirements-lock.txt; } > requirements-lock.txt.tmp
 	@mv requirements-lock.txt.tmp requirements-lock.txt && rm -f requirements-lock.txt.bak
 
-bench: $(STAMP) ## run the benchmarks (needs ../shared/data); results in benchmarks/results/
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+bench: $(STAMP) ## run the benchmarks (needs ../shared/data); results and summary.md in benchmarks/results/
+	@for script in $(filter-out benchmarks/summary.py,$(wildcard benchmarks/*.py)); do \
+		echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	$(BIN)/python benchmarks/summary.py
+
+# The quick variants only (a few minutes): encoding on 120 sentences, collection of 400
+# pages, the scale benchmark at 500 and 1,000 articles; the topics and codebook-edit rows
+# of summary.md then come from the last full run, and say when it was.
+bench-quick: $(STAMP) ## quick benchmarks (a few minutes) and benchmarks/results/summary.md
+	$(BIN)/python benchmarks/encoding.py --quick
+	$(BIN)/python benchmarks/collect.py --pages 400
+	$(BIN)/python benchmarks/scale.py --quick
+	$(BIN)/python benchmarks/summary.py --quick
 
 clean: ## delete build/STUDY and figures/STUDY (never corpora, never the embedding cache)
 	rm -rf $(BUILD) $(FIGURES)
