@@ -70,7 +70,7 @@ def test_every_article_is_accounted_for_in_every_view(demo):
     copies = set(articles.loc[articles[S.DUPLICATE_OF].notna(), S.DOC_ID])
     assert len(copies) >= 3
     left_out = units[units[S.DOC_ID].isin(copies)]
-    assert len(left_out) == len(copies) * len(views)
+    assert len(left_out) == len(copies) * len(views) * len(set(demo.config.compare.by))
     assert not left_out[S.INCLUDED].any()
     assert left_out[S.REASON].str.startswith("syndicated copy of").all()
     regression = load_table(demo, "regression")

@@ -192,7 +192,9 @@ def test_only_the_top_layers_train_and_are_saved(saved):
 def test_finetuned_scoring_method_end_to_end(make_study, build_root, caplog):
     """scoring.method: finetuned scores every sentence; a re-run loads, trains nothing."""
     finetune_cfg = {"epochs": 1, "batch_size": 8, "max_seq_length": 32, "device": "cpu"}
-    folder = make_study(extra={"scoring": {"method": "finetuned", "finetune": finetune_cfg}})
+    # The tiny gold set has 9-12 sentences per code: below the default minimum of 15.
+    scoring = {"method": "finetuned", "finetune": finetune_cfg, "min_gold_per_code": 5}
+    folder = make_study(extra={"scoring": scoring})
     study = Study.load(folder, build_root)
     run(study, targets=["sentences"])
     sentences = pd.read_parquet(study.build_dir / "sentences.parquet")

@@ -15,6 +15,7 @@ from analysis.cli import app
 from analysis.embed import Encoder
 from analysis.notebooks import execute, notebook_sources
 from analysis.pipeline import REGISTRY
+from analysis.study import OWNER_FILE
 from tests.conftest import DEMO
 
 
@@ -76,6 +77,8 @@ def test_codebook_edit_rescores_without_reembedding_or_refitting_topics(
     shutil.copytree(DEMO, folder)
     build = tmp_path / "build"
     shutil.copytree(study.build_dir, build / "demo")
+    # The copy is this study's now (a copied study keeping another's outputs is refused).
+    (build / "demo" / OWNER_FILE).write_text(f"{folder}\n", encoding="utf-8")
     monkeypatch.setenv("FRAMING_BUILD_DIR", str(build))
     new = "The nation will carry the names of its fallen sons in its heart for ever."
     monkeypatch.setenv("FRAMING_CACHE_DIR", str(cache_without([new], tmp_path / "cache")))
