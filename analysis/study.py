@@ -867,6 +867,17 @@ class CompareConfig(_Strict):
     )
 
 
+def compiled_patterns(patterns: list[str]) -> list[str]:
+    """``patterns`` unchanged when each is a valid regular expression (else a ValueError
+    naming it, which pydantic reports with the field)."""
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"pattern {p!r} is not a valid regular expression: {exc}") from None
+    return patterns
+
+
 class BoilerplateConfig(_Strict):
     """Lines stripped from article text as boilerplate.
 
@@ -897,14 +908,7 @@ class BoilerplateConfig(_Strict):
     @field_validator("patterns")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
-        for p in patterns:
-            try:
-                re.compile(p)
-            except re.error as exc:
-                raise ValueError(
-                    f"pattern {p!r} is not a valid regular expression: {exc}"
-                ) from None
-        return patterns
+        return compiled_patterns(patterns)
 
 
 class DuplicatesConfig(_Strict):
@@ -1051,15 +1055,8 @@ class FilterConfig(_Strict):
 
     @field_validator("patterns")
     @classmethod
-    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
-        for p in patterns:
-            try:
-                re.compile(p)
-            except re.error as exc:
-                raise ValueError(
-                    f"pattern {p!r} is not a valid regular expression: {exc}"
-                ) from None
-        return patterns
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        return compiled_patterns(patterns)
 
     @model_validator(mode="after")
     def _range(self) -> FilterConfig:

@@ -89,7 +89,7 @@ from scipy import stats
 
 from analysis import schema as S
 from analysis.compare.cluster_bootstrap import interval
-from analysis.compare.outlets import WithinEventComparison
+from analysis.compare.outlets import ComparisonSettings, WithinEventComparison
 from analysis.compare.within_event import Cells, TwoWayDesign, pinv_psd
 from analysis.stats.bootstrap import unit_rng
 
@@ -258,7 +258,7 @@ class Components:
         return low, high, np.where(bad, np.nan, se), np.where(bad, np.nan, df)
 
 
-class LevelComparison:
+class LevelComparison(ComparisonSettings):
     """Levels of an outlet attribute compared within events (see the module docstring).
 
     Parameters are those of ``WithinEventComparison``: the event bootstrap (``n_boot``,
@@ -270,20 +270,6 @@ class LevelComparison:
     (differences between levels, with permutation p-values) and ``omnibus_`` (one test
     per frame), all without the view column; ``levels_`` and ``n_outlets_``.
     """
-
-    def __init__(
-        self,
-        n_boot: int = 2000,
-        n_perm: int = 9999,
-        ci: float = 0.95,
-        ci_method: str = "t",
-        seed: int = 0,
-    ):
-        self.n_boot = n_boot
-        self.n_perm = n_perm
-        self.ci = ci
-        self.ci_method = ci_method
-        self.seed = seed
 
     def fit(self, cells: Cells, outlet_level, stream: str = "") -> LevelComparison:
         outlet_level = np.asarray(outlet_level, dtype=object)

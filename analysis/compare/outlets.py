@@ -25,21 +25,8 @@ log = logging.getLogger(__name__)
 _PAIR_CHUNK_FLOATS = 20_000_000
 
 
-class WithinEventComparison(BaseEstimator):
-    """Outlet effects, pairwise differences and permutation tests on one view's cells.
-
-    Parameters
-    ----------
-    n_boot, ci, ci_method : the event-clustered bootstrap (see ``cluster_bootstrap``).
-    n_perm : permutations per test (see ``permutation``).
-    seed : study seed; random streams are derived per view, pair and purpose, so adding
-        an outlet leaves the other pairs' p-values unchanged.
-
-    Attributes (after ``fit``): ``effects_``, ``pairs_``, ``omnibus_`` (DataFrames
-    without the view column), ``estimate_`` (K, F), ``bootstrap_`` (every draw),
-    ``weights_`` (the event weights of every draw) and ``draws_`` (B_used, K, F: the
-    draws holding every outlet).
-    """
+class ComparisonSettings(BaseEstimator):
+    """The resampling settings every comparison estimator takes (compare.* in study.yaml)."""
 
     def __init__(
         self,
@@ -54,6 +41,23 @@ class WithinEventComparison(BaseEstimator):
         self.ci = ci
         self.ci_method = ci_method
         self.seed = seed
+
+
+class WithinEventComparison(ComparisonSettings):
+    """Outlet effects, pairwise differences and permutation tests on one view's cells.
+
+    Parameters
+    ----------
+    n_boot, ci, ci_method : the event-clustered bootstrap (see ``cluster_bootstrap``).
+    n_perm : permutations per test (see ``permutation``).
+    seed : study seed; random streams are derived per view, pair and purpose, so adding
+        an outlet leaves the other pairs' p-values unchanged.
+
+    Attributes (after ``fit``): ``effects_``, ``pairs_``, ``omnibus_`` (DataFrames
+    without the view column), ``estimate_`` (K, F), ``bootstrap_`` (every draw),
+    ``weights_`` (the event weights of every draw) and ``draws_`` (B_used, K, F: the
+    draws holding every outlet).
+    """
 
     def fit(
         self,

@@ -71,32 +71,21 @@ def validation_summary(
     )
     y = np.arange(len(frames))[::-1]
     for k, (ax, (metric, title)) in enumerate(zip(axes[:3], METRICS.items(), strict=True)):
-        for method, (label, marker, color, dy) in METHODS.items():
-            sub = validation[(validation["method"] == method) & (validation["metric"] == metric)]
-            sub = sub.set_index("frame").reindex(ids)
-            _point(
-                ax,
-                sub["value"].to_numpy(float),
-                sub["ci_low"].to_numpy(float),
-                sub["ci_high"].to_numpy(float),
-                y + dy,
-                marker,
-                color,
-                label,
+        series = [
+            (
+                validation[(validation["method"] == method) & (validation["metric"] == metric)]
+                .set_index("frame")
+                .reindex(ids),
+                "value",
+                style,
             )
+            for method, style in METHODS.items()
+        ]
         if metric == "krippendorff_alpha" and intercoder is not None and len(intercoder):
-            label, marker, color, dy = CODERS
-            sub = intercoder.set_index("field").reindex(ids)
-            _point(
-                ax,
-                sub["alpha"].to_numpy(float),
-                sub["ci_low"].to_numpy(float),
-                sub["ci_high"].to_numpy(float),
-                y + dy,
-                marker,
-                color,
-                label,
-            )
+            series.append((intercoder.set_index("field").reindex(ids), "alpha", CODERS))
+        for sub, column, (label, marker, color, dy) in series:
+            values = [sub[c].to_numpy(float) for c in (column, "ci_low", "ci_high")]
+            _point(ax, *values, y + dy, marker, color, label)
         # Frame ids, not labels: the long "A ↔ B" labels would squeeze the panels.
         names = [f"{fid}\n(n = {int(counts.get(fid, 0))})" for fid in ids]
         ax.set_yticks(y, names if k == 0 else [])
