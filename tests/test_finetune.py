@@ -212,7 +212,9 @@ def test_finetuned_scoring_method_end_to_end(make_study, build_root, caplog):
     caplog.set_level(logging.INFO, logger="analysis.frames.finetune")
     run(study, targets=["frame_scores"])
     scores = pd.read_parquet(study.build_dir / "frame_scores.parquet")
-    assert len(scores) == len(sentences)
+    # every sentence, and its own / reported voice units, scored by the fine-tuned models
+    assert len(scores[scores[S.VIEW] == "all"]) == len(sentences)
+    assert set(scores[S.VIEW]) <= {"all", "own", "reported"}
     assert scores[S.POSITION].between(-1, 1).all()
     saved = list((study.build_dir / "finetuned").glob("*/model.safetensors"))
     assert len(saved) == 6  # one per fold, and one on all gold for the uncoded sentences
