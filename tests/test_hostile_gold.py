@@ -188,3 +188,17 @@ def test_a_frame_with_too_few_gold_codes_is_reported_not_a_crash():
     counts = mine[mine[S.METRIC] == "n_gold"].set_index(S.LABEL)[S.VALUE].to_dict()
     assert counts["cannon_fodder"] == 2 and counts["none"] == 18
     assert "supervised" not in set(mine[S.METHOD])  # not trained on two examples
+
+
+def test_every_demo_gold_span_is_verified_fragments_included(tmp_path):
+    """Spans over sentences too short to score ("Free will?") are still the coded text:
+    anchoring reads every sentence, scoring then leaves fragments out."""
+    from tests.conftest import DEMO
+
+    study = Study.load(DEMO, tmp_path / "build")
+    run(study, targets=["sentences"])
+    sentences = load_table(study, "sentences")
+    assert sentences[S.FRAGMENT].any()
+    study_gold(study, sentences)
+    report = read_csv_table(study.build_dir / ANCHOR_REPORT, "report")
+    assert set(report["outcome"]) == {"verified"}

@@ -12,11 +12,11 @@ from analysis import schema as S
 from analysis.errors import StudyConfigError
 from analysis.frames.axes import fit_codebook, foreign_exemplars, score_sentences
 from analysis.frames.finetune import FinetunedClassifier, resolve_device
-from analysis.frames.gold import gold_files, study_gold
+from analysis.frames.gold import gold_files
 from analysis.frames.supervised import check_gold_size, cv_groups, supervised_scores
 from analysis.frames.thresholds import frame_thresholds
 from analysis.pipeline import Context, register
-from analysis.stages.vectors import encode, scored, sentence_vectors, unit_vectors
+from analysis.stages.vectors import encode, scored_with_gold, unit_vectors
 
 
 def _config(study) -> dict:
@@ -73,11 +73,10 @@ def frame_scores_stage(ctx: Context) -> dict[str, pd.DataFrame]:
     codes are per sentence) and applied to units alike.
     """
     study = ctx.study
-    sentences, X = scored(*sentence_vectors(ctx))
+    sentences, X, gold = scored_with_gold(ctx)
     units, X_units = unit_vectors(ctx)
     kept = units[S.SENT_KEY].isin(set(sentences[S.SENT_KEY])).to_numpy()  # no fragments
     units, X_units = units[kept].reset_index(drop=True), X_units[kept]
-    gold = study_gold(study, sentences)
     method = study.config.scoring.method
     if method in ("supervised", "finetuned"):
         if gold is None:

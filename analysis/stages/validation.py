@@ -8,11 +8,11 @@ import pandas as pd
 
 from analysis import schema as S
 from analysis.frames.axes import fit_codebook
-from analysis.frames.gold import gold_files, study_gold
+from analysis.frames.gold import gold_files
 from analysis.frames.supervised import cv_groups
 from analysis.frames.validation import validate_codes, validation_table
 from analysis.pipeline import Context, register
-from analysis.stages.vectors import encode, scored, sentence_vectors
+from analysis.stages.vectors import encode, scored_with_gold
 from analysis.text.voice_eval import span_validation_rows
 from analysis.text.voice_gold import load_gold_articles
 
@@ -46,8 +46,7 @@ N_BOOT = 1000  # resamples behind each validation interval
 def validation_stage(ctx: Context) -> dict[str, pd.DataFrame | None]:
     """F1, AUC and Krippendorff's alpha of the automated codes against the gold codes."""
     study = ctx.study
-    sentences, X = scored(*sentence_vectors(ctx))
-    gold = study_gold(study, sentences)
+    sentences, X, gold = scored_with_gold(ctx)
     if gold is None:
         log.info("validation: the study has no gold codes (`gold:` in study.yaml); skipped")
         return {"validation": None}

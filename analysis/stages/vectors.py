@@ -17,6 +17,7 @@ from analysis import execution
 from analysis import schema as S
 from analysis.embed import Encoder
 from analysis.errors import StageError
+from analysis.frames.gold import study_gold
 from analysis.io import arrow_to_matrix, read_matrix
 from analysis.pipeline import Context
 
@@ -88,13 +89,23 @@ def unit_vectors(ctx: Context) -> tuple[pd.DataFrame, np.ndarray]:
     return read_matrix(ctx.table_path("voice_units"), S.EMBEDDING)
 
 
-def scored(sentences: pd.DataFrame, X: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    """The sentences that are scored (fragments are not, ``sentences.min_words``) and
-    their vectors."""
+def scored_with_gold(
+    ctx: Context,
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame | None]:
+    """The sentences that are scored (fragments are not, ``sentences.min_words``), their
+    vectors, and the study's gold codes aligned with them (None without gold).
+
+    Gold spans are anchored against every sentence first: a coded span that covers a
+    fragment ("Free will?") is still the coded text, not a changed one.
+    """
+    sentences, X = sentence_vectors(ctx)
+    gold = study_gold(ctx.study, sentences)
     if S.FRAGMENT not in sentences.columns:
-        return sentences, X
+        return sentences, X, gold
     keep = ~sentences[S.FRAGMENT].to_numpy(dtype=bool)
-    return sentences[keep].reset_index(drop=True), X[keep]
+    if gold is not None:
+        gold = gold[keep].reset_index(drop=True)
+    return sentences[keep].reset_index(drop=True), X[keep], gold
 
 
 def check_aligned(sentences: pd.DataFrame, keys: pd.DataFrame, vectors: np.ndarray) -> None:
