@@ -65,7 +65,7 @@ def validation_summary(
     frames = [f for f in codebook.frames if f.id in set(validation["frame"].dropna())]
     ids = [f.id for f in frames]
     counts = validation[validation["metric"] == "n_gold"].groupby("frame")["support"].sum()
-    width, _ = figure_size(2)
+    width = 0.97 * figure_size(2)[0]  # the voice panel's title reaches past the axes
     fig, axes = plt.subplots(
         1, 4, figsize=(width, 1.0 + 0.36 * max(len(frames), 3)), width_ratios=[1, 1, 1, 1.1]
     )
@@ -144,7 +144,7 @@ def validation_summary(
     ax.grid(axis="x")
     figure_title(
         fig,
-        "Agreement with human codes, out of sample (frames: pole A / pole B / none); "
+        "Agreement with human codes out of sample (pole A / pole B / none); "
         "bars: 95% bootstrap intervals",
     )
     return fig
