@@ -104,7 +104,7 @@ def headline(
         pairs = (
             pairs
             if pairs is not None
-            else pd.DataFrame(columns=list(S.PAIRWISE_DIFFERENCES.columns))
+            else pd.DataFrame(columns=[*S.COMPARISON_DIFFERENCES.columns, S.OUTLET_A, S.OUTLET_B])
         )
         for frame in codebook.frames:
             line = frame_headline(frame, effects, pairs, ci, fdr)
@@ -203,15 +203,37 @@ def _table(study: Study, name: str, columns: list[str] | None = None) -> pd.Data
     return pd.read_parquet(path, columns=columns) if path.exists() else None
 
 
+def outlet_balance(effects: pd.DataFrame | None, pairs: pd.DataFrame | None):
+    """The comparison tables' outlet-by-outlet balance rows, in the columns ``headline``
+    reads: an outlet's effect is its distance from the mean of outlets."""
+    if effects is not None:
+        effects = effects[(effects[S.BY] == S.OUTLET) & (effects[S.MEASURE] == "balance")]
+        effects = effects.drop(columns=[S.ESTIMATE, S.CI_LOW, S.CI_HIGH]).rename(
+            columns={
+                S.LEVEL: S.OUTLET,
+                S.DIFF: S.ESTIMATE,
+                S.DIFF_CI_LOW: S.CI_LOW,
+                S.DIFF_CI_HIGH: S.CI_HIGH,
+            }
+        )
+    if pairs is not None:
+        pairs = pairs[(pairs[S.BY] == S.OUTLET) & (pairs[S.MEASURE] == "balance")]
+        pairs = pairs.rename(columns={S.LEVEL_A: S.OUTLET_A, S.LEVEL_B: S.OUTLET_B})
+    return effects, pairs
+
+
 def study_findings(study: Study) -> Findings:
     cfg = study.config
+    effects, pairs = outlet_balance(
+        _table(study, "comparison_effects"), _table(study, "comparison_differences")
+    )
     lines, unit = headline(
         cfg.codebook,
-        _table(study, "outlet_effects"),
-        _table(study, "pairwise_differences"),
+        effects,
+        pairs,
         _table(study, "outlet_frames"),
         cfg.compare.ci,
-        cfg.compare.score,
+        S.POSITION,
         cfg.compare.fdr,
     )
     cautions = gold_cautions(

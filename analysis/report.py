@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from analysis.figures.style import NOT_ENOUGH_DATA
+from analysis.findings import study_findings
 from analysis.io import write_text
 from analysis.study import Study
 
@@ -27,6 +28,31 @@ def _caption(meta: dict) -> str:
     if reason and not caption.startswith(NOT_ENOUGH_DATA):
         return f"{NOT_ENOUGH_DATA}: {reason} (Would show: {caption})"
     return caption
+
+
+# Figures in the order a reader meets them: the corpus, its topics, framing by outlet,
+# the comparisons, the words, the validation (a figure not listed goes last).
+READING_ORDER = (
+    "corpus_overview",
+    "topic_terms",
+    "topic_outlet_prevalence",
+    "topic_time",
+    "outlet_shares",
+    "outlet_frames",
+    "own_vs_reported",
+    "shares_by_",
+    "differences_by_",
+    "within_event_effects",
+    "pairwise_differences",
+    "fightin_words",
+    "validation",
+)
+
+
+def reading_order(sidecar: Path) -> tuple[int, str]:
+    name = sidecar.with_suffix("").name
+    rank = next((i for i, p in enumerate(READING_ORDER) if name.startswith(p)), len(READING_ORDER))
+    return rank, name
 
 
 def build_index(study: Study) -> Path:
@@ -52,6 +78,21 @@ def build_index(study: Study) -> Path:
         *(f'<li><a href="{esc(_rel(nb, out.parent))}">{esc(nb.stem)}</a></li>' for nb in notebooks),
         "</ul>",
     ]
+    findings = study_findings(study)
+    if findings.headline:
+        parts += [
+            "<h2>What the study found</h2><ul>",
+            *(f"<li>{esc(line)}</li>" for line in findings.headline),
+            "</ul>",
+            f"<p>{esc(findings.unit)}</p>",
+        ]
+    if findings.cautions:
+        parts += [
+            "<h2>Before you read on</h2><ul>",
+            *(f"<li>{esc(line)}</li>" for line in findings.cautions),
+            "</ul>",
+        ]
+    sidecars = sorted(sidecars, key=reading_order)
     metas = {sidecar: json.loads(sidecar.read_text(encoding="utf-8")) for sidecar in sidecars}
     missing = {
         s.with_suffix("").name: m["not_enough_data"]

@@ -106,3 +106,45 @@ def test_cautions_about_gold_coders_outlets_filters_and_fragments():
     assert lines[1] == "3 record(s) filtered out by study.yaml `filter:` (2 by date, 1 by outlet)."
     sentences = pd.DataFrame({S.FRAGMENT: np.array([True] + [False] * 9)})
     assert fragment_caution(sentences, 4)[0].startswith("1 of 10 sentence units (10.0%)")
+
+
+def test_index_figures_follow_the_reading_order_not_the_alphabet():
+    from pathlib import Path
+
+    from analysis.report import reading_order
+
+    names = ["validation", "corpus_overview", "fightin_words_own", "outlet_frames", "zzz"]
+    ordered = sorted((Path(f"{n}.json") for n in names), key=reading_order)
+    assert [p.stem for p in ordered] == [
+        "corpus_overview",
+        "outlet_frames",
+        "fightin_words_own",
+        "validation",
+        "zzz",
+    ]
+
+
+def test_headline_reads_the_outlet_balance_rows_of_the_comparison_tables():
+    from analysis.findings import outlet_balance
+
+    effects = pd.DataFrame(
+        {
+            S.BY: ["outlet", "outlet", "group"],
+            S.LEVEL: ["A", "B", "state"],
+            S.MEASURE: ["balance", "balance", "balance"],
+            S.FRAME: "sacrifice",
+            S.VIEW: "all",
+            S.ESTIMATE: [0.5, 0.1, 0.3],
+            S.CI_LOW: 0.0,
+            S.CI_HIGH: 1.0,
+            S.DIFF: [0.2, -0.2, 0.0],
+            S.DIFF_CI_LOW: [0.1, -0.3, -0.1],
+            S.DIFF_CI_HIGH: [0.3, -0.1, 0.1],
+            S.N_EVENTS: 5,
+        }
+    )
+    mapped, _ = outlet_balance(effects, None)
+    assert mapped[S.OUTLET].tolist() == ["A", "B"]  # outlets only, group rows left out
+    assert mapped[S.ESTIMATE].tolist() == [0.2, -0.2]  # distance from the mean outlet
+    lines, _ = headline(Codebook.model_validate(TINY_CODEBOOK), mapped, None, None, 0.95)
+    assert lines and "A leans furthest toward heroic" in lines[0]
