@@ -376,7 +376,12 @@ def write_make_deps(study: Study) -> Path:
     """
     all_stages = order()
     tables = [paths.for_make(table_path(study, t)) for s in all_stages for t in s.outputs]
-    inputs = sorted({paths.for_make(p) for s in all_stages for p in s.raw_files(study)})
+    # Only files that exist: a missing optional input (the default adjudication.csv) would
+    # be a target without a recipe, which make remakes on every run. A file created later
+    # in the study folder is noticed anyway (the Makefile depends on every file there).
+    inputs = sorted(
+        {paths.for_make(p) for s in all_stages for p in s.raw_files(study) if Path(p).exists()}
+    )
     text = "\n".join(
         [
             f"# Written by `framing run` for study {study.name!r}; read by the Makefile.",
