@@ -222,3 +222,16 @@ def test_make_rebuilds_any_deleted_table(made, tmp_path):
     for name in ("outlet_frames", "frame_scores"):
         assert table_path(study, name).exists()
     assert recipes_run(make()) == []
+
+
+def test_make_deps_list_only_inputs_that_exist(make_study, build_root):
+    """An absent optional input (the default adjudication.csv of a study with gold) would
+    be a make target without a recipe, remade on every `make`: it is not listed."""
+    folder = make_study(extra={"gold": "gold.csv"})
+    (folder / "gold.csv").write_text("doc_id,char_start,char_end,sacrifice\n", encoding="utf-8")
+    study = Study.load(folder, build_root)
+    from analysis.pipeline import write_make_deps
+
+    text = write_make_deps(study).read_text(encoding="utf-8")
+    assert "gold.csv" in text
+    assert "adjudication.csv" not in text
