@@ -142,7 +142,7 @@ lab: $(STAMP) ## JupyterLab on notebooks/ for STUDY with the project's kernel; L
 		--display-name "Python (framing-analysis)" >/dev/null
 	FRAMING_STUDY=$(STUDY) $(BIN)/jupyter lab notebooks/ $(LAB_ROOT) $(LAB_ARGS)
 
-test: $(STAMP) ## the fast tier: tests neither `slow` nor needing ../shared/data (~3.5 min)
+test: $(STAMP) ## the fast tier: tests neither `slow` nor needing ../shared/data (~3 min)
 	$(PYTEST) -m "not slow and not shared_data"
 
 test-all: $(STAMP) ## every test (slow, real data; property tests at 500 examples), then the mutation check
