@@ -85,12 +85,18 @@ def read_csv_strings(path: Path, what: str) -> pd.DataFrame:
     return read_csv_table(path, what, hint="check the path in study.yaml, or the file")
 
 
+def first_line(mask: pd.Series) -> int:
+    """The file line of the first flagged row (frames read by ``read_csv_strings`` are
+    indexed by line)."""
+    return int(mask.index[mask.to_numpy()][0])
+
+
 def _offsets(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     for col in (S.CHAR_START, S.CHAR_END):
         values = df[col].str.strip()
         bad = ~values.str.fullmatch(r"\d+")
         if bad.any():
-            line = int(bad.index[bad.to_numpy()][0])
+            line = first_line(bad)
             raise CorpusError(
                 "not an integer",
                 path=str(path),
@@ -144,7 +150,7 @@ def load_gold(path: Path, codebook: Codebook) -> pd.DataFrame:
         out[S.TEXT] = raw[S.TEXT].replace("", None)
     dupes = out.duplicated([*SPAN, S.CODER], keep="first")
     if dupes.any():
-        line = int(dupes.index[dupes.to_numpy()][0])
+        line = first_line(dupes)
         raise CorpusError(
             f"span coded twice by coder {out.loc[dupes, S.CODER].iloc[0]!r}",
             path=str(path),
@@ -217,7 +223,7 @@ def load_adjudication(path: Path, codebook: Codebook) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=ADJUDICATION_COLUMNS, index=raw.index)
     dupes = out.duplicated([*SPAN, FIELD])
     if dupes.any():
-        line = int(dupes.index[dupes.to_numpy()][0])
+        line = first_line(dupes)
         raise CorpusError(
             "span and field adjudicated twice",
             path=str(path),
