@@ -108,7 +108,10 @@ def map_shards(
         rows = [np.arange(len(doc_ids))]
         return rows, [func(rows[0], *args)]
     rows = shards(doc_ids, SHARDS_PER_THREAD * n_threads(dask))
-    scattered = [dask.scatter(a, broadcast=True) if _big(a) else a for a in args]
+    # hash=False: a content-hashed key is shared by the next call that scatters the same
+    # data, and the release of this call's copy can overtake that scatter (dask/distributed
+    # #4612), cancelling its tasks with "lost dependencies".
+    scattered = [dask.scatter(a, broadcast=True, hash=False) if _big(a) else a for a in args]
     futures = [dask.submit(func, r, *scattered, pure=False) for r in rows]
     return rows, dask.gather(futures)
 
