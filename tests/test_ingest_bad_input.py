@@ -148,6 +148,49 @@ def test_utf8_bom_does_not_leak_into_the_first_column_name(tmp_path):
     assert list(result.articles[S.DOC_ID]) == ["a"]
 
 
+def _lone_surrogate_le() -> bytes:
+    """A UTF-16 LE code unit no decoder accepts alone (a high surrogate, then a quote)."""
+    return b"\x00\xd8"
+
+
+def test_utf16_with_bom_one_bad_unit_rejects_only_its_line(tmp_path):
+    good = [article(f"d{i}", text=f"«Текст {i}», сказал он.") for i in range(4)]
+    lines = jsonl(good).split("\n")
+    body = "\n".join(lines[:2]).encode("utf-16-le") + b"\n\x00"
+    body += _lone_surrogate_le() + "\n".join(lines[2:]).encode("utf-16-le")
+    result = run(jsonl_study(tmp_path, codecs.BOM_UTF16_LE + body))
+    assert list(result.articles[S.DOC_ID]) == ["d0", "d1", "d3"]
+    assert result.articles[S.TEXT].iloc[2] == "«Текст 3», сказал он."
+    rej = one_reject(result)
+    assert (rej[S.SOURCE_ROW], rej[S.REJECT_CODE]) == (3, "encoding")
+    assert "utf-16" in rej[S.REASON] and "\\x00\\xd8" in rej[S.REASON]
+
+
+def test_utf8_bom_one_bad_line_rejects_only_that_row_and_guesses_nothing(tmp_path):
+    rows = "doc_id,outlet,text\na,H,“One”\nb,H,Caf_\nc,H,“Three”\n".encode()
+    content = codecs.BOM_UTF8 + rows.replace(b"Caf_", b"Caf\xe9")  # a cp1252 byte
+    result = run(csv_study(tmp_path, content))
+    assert list(result.articles[S.TEXT]) == ["“One”", "“Three”"]  # curly quotes intact
+    rej = one_reject(result)
+    assert (rej[S.SOURCE_ROW], rej[S.REJECT_CODE]) == (3, "encoding")
+    assert "byte-order mark" in rej[S.REASON]
+    assert result.problems.empty or "encoding_guessed" not in set(result.problems[S.PROBLEM_CODE])
+
+
+def test_utf16_text_file_with_a_bad_unit_is_rejected_not_garbled(tmp_path):
+    bad = codecs.BOM_UTF16_LE + "Line one.\n".encode("utf-16-le") + _lone_surrogate_le()
+    study = write_study(
+        tmp_path / "s",
+        {"docs/good.txt": "A plain article.".encode("utf-16"), "docs/bad.txt": bad},
+        {"path": "docs", "constants": {"outlet": "H"}},
+    )
+    result = run(study)
+    assert list(result.articles[S.DOC_ID]) == ["good"]
+    assert result.articles[S.TEXT].iloc[0] == "A plain article."
+    rej = one_reject(result)
+    assert (rej[S.DOC_ID], rej[S.REJECT_CODE]) == ("bad", "encoding")
+
+
 def test_binary_file_is_fatal(tmp_path):
     with pytest.raises(CorpusError, match="not a text file"):
         run(csv_study(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\xff\xfe"))

@@ -10,20 +10,23 @@ export with two stray bytes on one line stays UTF-8 everywhere else, and a legac
 (cp1252, Latin-1...) file is read as before, since each of its non-ASCII bytes is
 invalid UTF-8. Bytes the detected encoding cannot read either make a bad line.
 
-Lines are split on ``\\n`` bytes, which is safe for every ASCII-compatible encoding;
-other encodings (UTF-16 without a mark, say) are decoded as a whole, strictly.
+Lines are split on ``\\n`` bytes, which is safe for every ASCII-compatible encoding.
+Other encodings (UTF-16 and UTF-32, with or without a mark) are decoded as a whole, and
+each code unit they cannot read becomes a surrogate escape, which marks its line bad: so
+there too one bad unit costs only the record that holds it. A UTF-8 mark declares the
+file UTF-8: its lines are read as UTF-8, a line that is not is bad, and nothing is guessed.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from analysis.errors import CorpusError
-from analysis.io import decode_or_fail
 
 # Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS = (
@@ -69,11 +72,17 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
     """Decode ``data`` read from ``path`` (see the module docstring)."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return Decoded(_whole(data, codec, path, f"{codec} (byte-order mark)"), codec, False)
+            if codec == "utf-8-sig":
+                return _by_line(data[len(bom) :], path, "utf-8", declared=True, bom=True)
+            return _whole(data, codec, f"{codec} (byte-order mark)", guessed=False)
     if encoding is not None and not _ascii_compatible(encoding):
-        return Decoded(_whole(data, encoding, path, encoding), encoding, False)
+        return _whole(data, encoding, encoding, guessed=False)
+    return _by_line(data, path, encoding or "utf-8", declared=encoding is not None)
+
+
+def _by_line(data: bytes, path: Path, primary: str, declared: bool, bom: bool = False) -> Decoded:
+    """Each ``\\n``-separated line in ``primary``; failing lines as the docstring says."""
     lines = data.split(b"\n")
-    primary = encoding or "utf-8"
     texts: list[str] = []
     failing: list[int] = []
     for i, line in enumerate(lines):
@@ -85,7 +94,7 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
     bad: dict[int, str] = {}
     guessed_lines: list[int] = []
     guess = None
-    if failing and encoding is None:
+    if failing and not declared:
         if b"\x00" in data[:4096] and not _looks_utf16(data):
             raise CorpusError(
                 "not a text file (it holds NUL bytes)",
@@ -94,7 +103,7 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
             )
         guess = _guess(b"\n".join(lines[i] for i in failing)[: 1 << 20])
         if guess is not None and not _ascii_compatible(guess):  # UTF-16 without a mark
-            return Decoded(_whole(data, guess, path, f"{guess} (detected)"), guess, True)
+            return _whole(data, guess, f"{guess} (detected)", guessed=True)
     for i in failing:
         line = lines[i]
         if guess is not None:
@@ -105,11 +114,11 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
             except UnicodeDecodeError:
                 pass
         texts[i] = line.decode(primary, errors="surrogateescape")
-        bad[i + 1] = _why(line, primary, encoding is not None, guess)
+        bad[i + 1] = _why(line, primary, declared, guess, bom)
     n_lines = len(lines) - (1 if lines and not lines[-1] else 0)
     return Decoded(
         "\n".join(texts),
-        guess if guessed_lines else primary,
+        guess if guessed_lines else ("utf-8-sig" if bom else primary),
         bool(guessed_lines),
         bad,
         tuple(guessed_lines),
@@ -133,7 +142,7 @@ def _utf8_with_fallback(line: bytes, fallback: str) -> str:
     return "".join(out)
 
 
-def _why(line: bytes, codec: str, declared: bool, guess: str | None) -> str:
+def _why(line: bytes, codec: str, declared: bool, guess: str | None, bom: bool = False) -> str:
     try:
         line.decode(codec)
     except UnicodeDecodeError as exc:
@@ -141,6 +150,8 @@ def _why(line: bytes, codec: str, declared: bool, guess: str | None) -> str:
         what = f"not valid {codec}: byte {byte!r} at column {exc.start + 1}"
     else:  # pragma: no cover - only failing lines are explained
         what = f"not valid {codec}"
+    if bom:
+        return f"{what} (the file starts with a UTF-8 byte-order mark); fix or remove the line"
     if declared:
         return f"{what}; set `encoding:` for this corpus entry to the file's real encoding"
     if guess is None:
@@ -183,6 +194,39 @@ def _looks_utf16(data: bytes) -> bool:
     return head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
 
 
-def _whole(data: bytes, codec: str, path: Path, declared: str) -> str:
-    hint = "set `encoding:` for this corpus entry to the file's real encoding"
-    return decode_or_fail(data, codec, path, declared, hint)
+def _whole(data: bytes, codec: str, declared: str, guessed: bool) -> Decoded:
+    """``data`` decoded as a whole; a line holding a unit ``codec`` cannot read is bad.
+
+    An unreadable unit's bytes become surrogate escapes (U+DC00 + byte), characters a
+    UTF-16 or UTF-32 decoder never yields, so they mark exactly the lines they are on and
+    the record there is rejected; the rest of the file is read as usual.
+    """
+    text = data.decode(codec, errors=_ESCAPE)
+    bad: dict[int, str] = {}
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        hit = _ESCAPED.search(line)
+        if hit:
+            units = bytes(ord(c) - 0xDC00 for c in hit.group())
+            bad[i + 1] = (
+                f"not valid {declared}: bytes {units!r} at character {hit.start() + 1}; "
+                + (
+                    "fix or remove the line"
+                    if "byte-order mark" in declared
+                    else "fix the line, or set `encoding:` for this corpus entry to the "
+                    "file's real encoding"
+                )
+            )
+    n_lines = len(lines) - (1 if lines and not lines[-1] else 0)
+    return Decoded(text, codec, guessed, bad, (), n_lines)
+
+
+def _escape_units(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return "".join(chr(0xDC00 + b) for b in exc.object[exc.start : exc.end]), exc.end
+
+
+_ESCAPE = "analysis-escape-units"
+codecs.register_error(_ESCAPE, _escape_units)
+_ESCAPED = re.compile("[\udc00-\udcff]+")
