@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 import jupytext
@@ -58,15 +59,17 @@ def execute(source: Path, study: Study, html: bool = True, kernel: str = "python
     previous = {key: os.environ.get(key) for key in kernel_env}
     os.environ.update(kernel_env)
     try:
-        executed = papermill.execute_notebook(
-            nb,
-            None,
-            parameters={"study": str(study.root)},
-            kernel_name=kernel,
-            cwd=str(paths.project_root()),
-            progress_bar=False,
-            log_output=False,
-        )
+        with tempfile.TemporaryDirectory(prefix="framing-kernel-") as sockets:
+            executed = papermill.execute_notebook(
+                nb,
+                None,
+                parameters={"study": str(study.root)},
+                kernel_name=kernel,
+                cwd=str(paths.project_root()),
+                progress_bar=False,
+                log_output=False,
+                config=_local_sockets(Path(sockets)),
+            )
     finally:
         for key, value in previous.items():
             if value is None:
@@ -81,6 +84,15 @@ def execute(source: Path, study: Study, html: bool = True, kernel: str = "python
     reads.unlink(missing_ok=True)
     write_text(out_dir / f"{source.stem}.d", _make_rule(target, source, tables))
     return target
+
+
+def _local_sockets(folder: Path):
+    """Kernel channels over Unix sockets in ``folder``, not TCP ports on localhost: no
+    other user or process on the machine can reach the kernel, no port can be taken by a
+    parallel run, and the kernel does not warn about unencrypted TCP on every notebook."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")}})
 
 
 def _make_rule(target: Path, source: Path, tables: list[str]) -> str:
