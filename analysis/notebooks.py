@@ -92,6 +92,8 @@ def _local_sockets(folder: Path):
     parallel run, and the kernel does not warn about unencrypted TCP on every notebook."""
     from traitlets.config import Config
 
+    if os.name != "posix":  # ZeroMQ's ipc transport is for Unix sockets; keep TCP elsewhere
+        return Config()
     return Config({"KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")}})
 
 
