@@ -86,15 +86,21 @@ def execute(source: Path, study: Study, html: bool = True, kernel: str = "python
     return target
 
 
+MAX_SOCKET_BASE = 80  # bytes; leaves room for "-<pid>-<channel>" under the 104-byte cap
+
+
 def _local_sockets(folder: Path):
     """Kernel channels over Unix sockets in ``folder``, not TCP ports on localhost: no
     other user or process on the machine can reach the kernel, no port can be taken by a
     parallel run, and the kernel does not warn about unencrypted TCP on every notebook."""
     from traitlets.config import Config
 
-    if os.name != "posix":  # ZeroMQ's ipc transport is for Unix sockets; keep TCP elsewhere
+    base = folder / "kernel"
+    # ZeroMQ's ipc transport is for Unix sockets, whose paths hold at most ~104 bytes
+    # ("<base>-<pid>-<n>" is appended): elsewhere, or under a long TMPDIR, keep TCP.
+    if os.name != "posix" or len(os.fsencode(base)) > MAX_SOCKET_BASE:
         return Config()
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")}})
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(base)}})
 
 
 def _make_rule(target: Path, source: Path, tables: list[str]) -> str:
