@@ -11,7 +11,9 @@ import time
 
 import pytest
 
-from analysis.collect.archive import complete_length, iter_records
+from analysis.collect.archive import WarcArchive, complete_length, iter_records
+from analysis.collect.run import LOCK_FILE
+from analysis.collect.sources import CollectError
 from tests.collect_helpers import run, write_study
 from tests.conftest import ROOT
 from tests.fixture_web import FixtureWeb, Page, article_html, demo_articles
@@ -94,3 +96,64 @@ def test_kill_9_then_rerun_fetches_only_what_is_missing(web, tmp_path):
     for r in frame.itertuples():
         _headers, body = read_response(folder / "collected" / "warc", r.warc_file, r.warc_offset)
         assert b"<article" in body and len(body) == r.bytes
+
+
+def _archive_one(archive: WarcArchive, url: str) -> str:
+    name, _ = archive.write(
+        url,
+        status=200,
+        reason="OK",
+        http_version="HTTP/1.1",
+        headers=[("Content-Type", "text/html")],
+        request_headers=[("User-Agent", "test")],
+        body=b"<article>x</article>",
+    )
+    archive.close()
+    return name
+
+
+def test_a_run_resumed_within_the_same_second_keeps_every_segment(tmp_path):
+    """Segment names carry the run's start to the second. A run resumed right after a
+    kill shared it, and closing its first segment replaced the killed run's (the pages
+    the ledger had committed vanished from the archive)."""
+    first = WarcArchive(tmp_path, "s", segment_records=1)
+    first_name = _archive_one(first, "http://a.test/1")
+    again = WarcArchive(tmp_path, "s", segment_records=1)
+    again.run = first.run  # the same second
+    again_name = _archive_one(again, "http://a.test/2")
+    assert again_name != first_name
+    uris = {
+        n: {u for k, u, _ in iter_records(tmp_path / n) if k == "response"}
+        for n in (first_name, again_name)
+    }
+    assert uris == {first_name: {"http://a.test/1"}, again_name: {"http://a.test/2"}}
+
+
+HOLD_LOCK = """
+import sys, time
+from filelock import FileLock
+lock = FileLock(sys.argv[1])
+lock.acquire()
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_second_collect_on_the_same_study_is_refused_while_one_runs(web, tmp_path):
+    url = web.add("http://wire.test/n/0", Page(b"<html><article>x</article></html>"))
+    folder = write_study(
+        tmp_path / "s", web, [{"type": "urls", "id": "list", "path": "urls.txt"}], urls=[url]
+    )
+    lock = folder / "collected" / LOCK_FILE
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"held"
+        with pytest.raises(CollectError, match="another `framing collect` is running"):
+            run(folder)
+        assert not (folder / "collected" / "ledger.sqlite").exists()  # nothing touched
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    report, _ = run(folder)  # a killed holder lets go at once
+    assert report.counts["input"] == 1

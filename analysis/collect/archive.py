@@ -68,8 +68,14 @@ class WarcArchive:
 
     # --- writing ----------------------------------------------------------------------
     def _open(self) -> None:
-        self._n_segment += 1
-        self._name = f"{self.prefix}-{self.run}-{self._n_segment:05d}.warc.gz"
+        # A run resumed within the second its killed predecessor started shares its
+        # timestamp: skip every name in use, or closing a segment replaced an earlier one.
+        while True:
+            self._n_segment += 1
+            self._name = f"{self.prefix}-{self.run}-{self._n_segment:05d}.warc.gz"
+            taken = self.folder / self._name, self.folder / (self._name + OPEN_SUFFIX)
+            if not any(path.exists() for path in taken):
+                break
         self._fh = open(self.folder / (self._name + OPEN_SUFFIX), "ab")  # noqa: SIM115
         self._writer = WARCWriter(self._fh, gzip=True)
         info = self._writer.create_warcinfo_record(

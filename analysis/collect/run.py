@@ -22,6 +22,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pandas as pd
+from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from analysis import schema as S
@@ -92,6 +94,12 @@ def collect(
             "'Collecting coverage'), or bring your own article files under `corpus:`",
         )
     folder = study.path(cfg.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _only_run(folder):
+        return _collect(study, cfg, folder, refresh, limit, progress, transport)
+
+
+def _collect(study, cfg, folder, refresh, limit, progress, transport) -> CollectReport:
     ledger = Ledger(folder / Ledger.FILE)
     archive = WarcArchive(folder / "warc", prefix=study.name, segment_records=cfg.segment_records)
     report_seconds: dict[str, float] = {}
@@ -133,6 +141,25 @@ def collect(
 
 
 _CATEGORIES = (S.COLLECT_FETCHED, S.COLLECT_FAILED, S.COLLECT_SKIPPED)
+LOCK_FILE = ".collect.lock"
+
+
+@contextmanager
+def _only_run(folder: Path):
+    """Hold the collection folder for this run: a second run would repair (close) the
+    WARC segment this one is writing. The lock goes with the process, even on kill -9."""
+    lock = FileLock(folder / LOCK_FILE)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise CollectError(
+            f"{folder}: another `framing collect` is running on this study",
+            hint="wait for it to end, or stop it; a stopped or killed run lets go at once",
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 class _Collector:
@@ -459,6 +486,12 @@ def reextract(study: Study) -> CollectReport:
     if cfg is None:
         raise CollectError(f"{study.root / 'study.yaml'}: the study has no `collect:` section")
     folder = study.path(cfg.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _only_run(folder):
+        return _reextract(cfg, folder)
+
+
+def _reextract(cfg, folder: Path) -> CollectReport:
     ledger = Ledger(folder / Ledger.FILE)
     start = time.perf_counter()
     try:
