@@ -51,7 +51,11 @@ BIN := $(ENV_DIR)/bin
 STAMP := $(ENV_DIR)/.framing-analysis-installed
 PIP := $(BIN)/python -m pip
 # Every run prints its 15 slowest tests (pyproject.toml addopts).
-PYTEST := $(BIN)/python -m pytest
+# Tests run on up to 4 cores (pytest-xdist); each test file stays on one worker, so a
+# module's fixtures (a collected study, a built one) are made once. TEST_WORKERS=0 runs
+# them in this process.
+TEST_WORKERS ?= $(shell python3 -c "import os; print(min(4, os.cpu_count() or 1))" 2>/dev/null || echo 1)
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 BUILD := $(BUILD_ROOT)/$(STUDY)
 FIGURES := $(FIGURES_ROOT)/$(STUDY)
 PIPELINE := $(BUILD)/.pipeline

@@ -36,6 +36,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ["FRAMING_CACHE_DIR"] = str(TEST_CACHE / "embeddings")
 os.environ["NUMBA_CACHE_DIR"] = str(TEST_CACHE / "numba")
 
+# Under pytest-xdist (`make test`), each worker takes its share of the cores: more torch
+# threads than cores made encoding several times slower (README: speed, measured).
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if _WORKERS > 1:
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // _WORKERS)))
+
 # The mutation check (tests/mutation/check.py) needs the same examples on every run.
 settings.register_profile("mutation", derandomize=True, database=None)
 
@@ -57,6 +63,26 @@ def _outputs_outside_the_project(tmp_path_factory):
         env.setenv("FRAMING_BUILD_DIR", str(root / "build"))
         env.setenv("FRAMING_FIGURES_DIR", str(root / "figures"))
         yield root
+
+
+def _plain(value):
+    """``value`` with numpy scalars as Python numbers, in nested dicts, lists and tuples."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(v) for v in value)
+    return value.item() if hasattr(value, "item") and hasattr(value, "dtype") else value
+
+
+@pytest.fixture
+def record_property(request) -> Callable[[str, object], None]:
+    """pytest's ``record_property``, keeping only plain values: pytest-xdist sends them
+    from worker to controller and cannot serialise numpy scalars."""
+
+    def record(name: str, value: object) -> None:
+        request.node.user_properties.append((name, _plain(value)))
+
+    return record
 
 
 @pytest.fixture(scope="session")

@@ -26,8 +26,6 @@ from analysis.pipeline import load_table, run, table_path
 from analysis.study import Study
 from tests.conftest import TINY_CODEBOOK
 
-pytestmark = pytest.mark.slow
-
 HEROIC = [
     "The fallen were honoured as heroes of the nation.",
     "Their courage brought eternal glory to the army.",

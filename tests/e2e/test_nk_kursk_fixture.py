@@ -245,7 +245,6 @@ def test_nk_kursk_collection_accounts_for_every_url(collected, record_property):
     assert not (STUDY / "collected").exists() or (STUDY / "collected").resolve() != out.resolve()
 
 
-@pytest.mark.slow
 def test_nk_kursk_runs_end_to_end_on_what_was_collected(collected, record_property):
     study, env, *_ = collected
     start = time.perf_counter()
