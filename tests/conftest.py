@@ -40,7 +40,9 @@ os.environ["NUMBA_CACHE_DIR"] = str(TEST_CACHE / "numba")
 # threads than cores made encoding several times slower (README: speed, measured).
 _WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
 if _WORKERS > 1:
-    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // _WORKERS)))
+    from analysis.device import available_cpus  # imports neither torch nor numba
+
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, available_cpus() // _WORKERS)))
 
 # The mutation check (tests/mutation/check.py) needs the same examples on every run.
 settings.register_profile("mutation", derandomize=True, database=None)

@@ -74,9 +74,9 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
         if data.startswith(bom):
             if codec == "utf-8-sig":
                 return _by_line(data[len(bom) :], path, "utf-8", declared=True, bom=True)
-            return _whole(data, codec, f"{codec} (byte-order mark)", guessed=False)
+            return _whole(data, codec, f"{codec} (byte-order mark)", _FIX_LINE, guessed=False)
     if encoding is not None and not _ascii_compatible(encoding):
-        return _whole(data, encoding, encoding, guessed=False)
+        return _whole(data, encoding, encoding, _SET_ENCODING, guessed=False)
     return _by_line(data, path, encoding or "utf-8", declared=encoding is not None)
 
 
@@ -103,7 +103,7 @@ def _by_line(data: bytes, path: Path, primary: str, declared: bool, bom: bool = 
             )
         guess = _guess(b"\n".join(lines[i] for i in failing)[: 1 << 20])
         if guess is not None and not _ascii_compatible(guess):  # UTF-16 without a mark
-            return _whole(data, guess, f"{guess} (detected)", guessed=True)
+            return _whole(data, guess, f"{guess} (detected)", _SET_ENCODING, guessed=True)
     for i in failing:
         line = lines[i]
         if guess is not None:
@@ -194,7 +194,7 @@ def _looks_utf16(data: bytes) -> bool:
     return head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
 
 
-def _whole(data: bytes, codec: str, declared: str, guessed: bool) -> Decoded:
+def _whole(data: bytes, codec: str, declared: str, hint: str, guessed: bool) -> Decoded:
     """``data`` decoded as a whole; a line holding a unit ``codec`` cannot read is bad.
 
     An unreadable unit's bytes become surrogate escapes (U+DC00 + byte), characters a
@@ -209,13 +209,7 @@ def _whole(data: bytes, codec: str, declared: str, guessed: bool) -> Decoded:
         if hit:
             units = bytes(ord(c) - 0xDC00 for c in hit.group())
             bad[i + 1] = (
-                f"not valid {declared}: bytes {units!r} at character {hit.start() + 1}; "
-                + (
-                    "fix or remove the line"
-                    if "byte-order mark" in declared
-                    else "fix the line, or set `encoding:` for this corpus entry to the "
-                    "file's real encoding"
-                )
+                f"not valid {declared}: bytes {units!r} at character {hit.start() + 1}; {hint}"
             )
     n_lines = len(lines) - (1 if lines and not lines[-1] else 0)
     return Decoded(text, codec, guessed, bad, (), n_lines)
@@ -227,6 +221,8 @@ def _escape_units(exc: UnicodeError) -> tuple[str, int]:
     return "".join(chr(0xDC00 + b) for b in exc.object[exc.start : exc.end]), exc.end
 
 
+_FIX_LINE = "fix or remove the line"
+_SET_ENCODING = "fix the line, or set `encoding:` for this corpus entry to the file's real encoding"
 _ESCAPE = "analysis-escape-units"
 codecs.register_error(_ESCAPE, _escape_units)
 _ESCAPED = re.compile("[\udc00-\udcff]+")
